@@ -1,0 +1,25 @@
+import type { Config, ConfigEnv } from '../config.ts'
+import type { Logger } from '../logger.ts'
+
+/** What the CLI was started with; tests pass their own. */
+export interface CliIo {
+  argv: string[]
+  env: ConfigEnv
+  cwd: string
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+}
+
+/** What every command receives once the global options are resolved. */
+export interface CommandContext {
+  config: Config
+  logger: Logger
+  json: boolean
+  io: CliIo
+}
+
+/** A command's result: data for --json, and the same data as a short text for a person. */
+export interface CommandOutput<T> {
+  data: T
+  text: string
+}

@@ -1,0 +1,205 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/**
+ * Kysely's view of the tables created by migrations/. Kept by hand next to the migrations; the
+ * database test checks that every table here exists with these columns.
+ */
+export type SystemName = 'slack' | 'salesforce' | 'workday' | 'google'
+export type EntityKind = 'person' | 'organization' | 'conversation'
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+// jsonb is read as parsed JSON but written as JSON text (JSON.stringify at the write site): pg would
+// otherwise send a JS array as a PostgreSQL array literal, not as JSON.
+type Json<T = unknown> = ColumnType<T, string, string>
+type DefaultJson<T = unknown> = ColumnType<T, string | undefined, string>
+
+export interface RecordCounts {
+  read: number
+  new: number
+  changed: number
+  unchanged: number
+  rejected: number
+  deleted: number
+}
+
+export interface ConnectionsTable {
+  id: string
+  system: SystemName
+  transport: 'export' | 'api'
+  settings: DefaultJson<Record<string, unknown>>
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface SyncRunsTable {
+  id: Generated<number>
+  connection_id: string
+  stream: string | null
+  trigger: 'import' | 'sync' | 'schedule'
+  status: RunStatus
+  started_at: DefaultTimestamp
+  finished_at: Timestamp | null
+  counts: DefaultJson<Partial<RecordCounts>>
+  error: Json | null
+  input: DefaultJson<Record<string, unknown>>
+}
+
+export interface SyncStateTable {
+  connection_id: string
+  stream: string
+  cursor: Json | null
+  last_run_id: number | null
+  updated_at: DefaultTimestamp
+}
+
+export interface SourceRecordsTable {
+  id: Generated<number>
+  system: SystemName
+  object_type: string
+  source_id: string
+  connection_id: string
+  payload: Json
+  content_hash: string
+  source_updated_at: Timestamp | null
+  first_seen_at: DefaultTimestamp
+  last_seen_at: DefaultTimestamp
+  last_changed_at: DefaultTimestamp
+  first_run_id: number | null
+  last_run_id: number | null
+  provenance: Json<Record<string, unknown>>
+  deleted_at: Timestamp | null
+  deletion_evidence: Json | null
+}
+
+export interface RejectedRecordsTable {
+  id: Generated<number>
+  run_id: number | null
+  connection_id: string | null
+  system: SystemName
+  object_type: string | null
+  code: string
+  message: string
+  location: DefaultJson<Record<string, unknown>>
+  raw: string | null
+  created_at: DefaultTimestamp
+}
+
+export interface EntitiesTable {
+  id: Generated<string>
+  kind: EntityKind
+  display_name: string | null
+  is_internal: boolean | null
+  redirect_to: string | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface IdentifiersTable {
+  id: Generated<number>
+  entity_id: string
+  kind: string
+  value: string
+  source_record_id: number | null
+  is_generic: Generated<boolean>
+}
+
+export interface EntityMembersTable {
+  source_record_id: number
+  entity_kind: EntityKind
+  entity_id: string
+  rule: string
+  score: number | null
+  evidence: DefaultJson<Record<string, unknown>>
+  decided_at: DefaultTimestamp
+}
+
+export interface EdgesTable {
+  id: Generated<number>
+  kind: string
+  from_entity_id: string
+  to_entity_id: string
+  source_record_id: number | null
+  attributes: DefaultJson<Record<string, unknown>>
+  valid_from: Timestamp | null
+  valid_to: Timestamp | null
+  updated_at: DefaultTimestamp
+}
+
+export interface ActivitiesTable {
+  id: Generated<number>
+  kind: 'message' | 'meeting' | 'deal' | 'case' | 'task' | 'event'
+  source_record_id: number
+  conversation_entity_id: string | null
+  occurred_at: Timestamp
+  title: string | null
+  body: string | null
+  status: string | null
+  is_open: boolean | null
+  attributes: DefaultJson<Record<string, unknown>>
+}
+
+export interface ActivityParticipantsTable {
+  activity_id: number
+  entity_id: string
+  role: string
+}
+
+export interface ClaimsTable {
+  id: Generated<number>
+  entity_id: string
+  field: string
+  value: Json
+  source_record_id: number
+  system: SystemName
+  source_updated_at: Timestamp | null
+  observed_at: DefaultTimestamp
+  match_rule: string | null
+  confidence: number | null
+}
+
+export interface LookupAuditTable {
+  id: Generated<number>
+  at: DefaultTimestamp
+  principal: string
+  surface: 'library' | 'cli' | 'http' | 'mcp'
+  tool: string
+  query_hash: string
+  status: string
+  entity_ids: ColumnType<string[], string[] | undefined, string[]>
+  response_bytes: number
+  latency_ms: number
+}
+
+export interface DB {
+  connections: ConnectionsTable
+  sync_runs: SyncRunsTable
+  sync_state: SyncStateTable
+  source_records: SourceRecordsTable
+  rejected_records: RejectedRecordsTable
+  entities: EntitiesTable
+  identifiers: IdentifiersTable
+  entity_members: EntityMembersTable
+  edges: EdgesTable
+  activities: ActivitiesTable
+  activity_participants: ActivityParticipantsTable
+  claims: ClaimsTable
+  lookup_audit: LookupAuditTable
+}
+
+export const TABLE_NAMES = [
+  'connections',
+  'sync_runs',
+  'sync_state',
+  'source_records',
+  'rejected_records',
+  'entities',
+  'identifiers',
+  'entity_members',
+  'edges',
+  'activities',
+  'activity_participants',
+  'claims',
+  'lookup_audit',
+] as const satisfies readonly (keyof DB)[]

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { inject } from 'vitest'
+import type { DatabaseConfig } from '../../src/config.ts'
+import { openDatabase, type Database } from '../../src/db/open-database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+
+/** A database for one test file: open, migrated or not, and gone after dispose(). */
+export interface TestDatabase extends Database {
+  /** The config that reaches the same database, e.g. for a CLI process the test spawns. */
+  readonly config: DatabaseConfig
+  /** Environment for a spawned CLI process that should use this database. */
+  readonly env: Record<string, string>
+  dispose(): Promise<void>
+}
+
+export interface TestDatabaseTarget {
+  name: 'embedded' | 'server'
+  create(options?: { migrate?: boolean }): Promise<TestDatabase>
+}
+
+/**
+ * The databases every database test runs on: embedded PostgreSQL always, the PostgreSQL server as
+ * well when DATABASE_URL is set. Use with describe.each(databaseTargets()).
+ */
+export function databaseTargets(): TestDatabaseTarget[] {
+  const serverUrl = process.env.DATABASE_URL
+  const targets: TestDatabaseTarget[] = [{ name: 'embedded', create: createEmbedded }]
+  if (serverUrl) targets.push({ name: 'server', create: (options) => createServer(serverUrl, options) })
+  return targets
+}
+
+export function serverUrlForTests(): string | undefined {
+  return process.env.DATABASE_URL || undefined
+}
+
+async function createEmbedded(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const config: DatabaseConfig = { mode: 'memory' }
+  const database = await openDatabase(config)
+  if (options.migrate !== false) await migrateToLatest(database.db)
+  return { ...database, config, env: {}, dispose: () => database.close() }
+}
+
+/** A fresh database on the server, so files run in parallel without seeing each other's rows. */
+export async function createServerDatabaseUrl(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${inject('testDatabasePrefix')}${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  try {
+    await admin.query(`create database "${name}"`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`)
+      } finally {
+        await client.end()
+      }
+    },
+  }
+}
+
+async function createServer(serverUrl: string, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const scratch = await createServerDatabaseUrl(serverUrl)
+  const config: DatabaseConfig = { mode: 'server', url: scratch.url }
+  const database = await openDatabase(config)
+  if (options.migrate !== false) await migrateToLatest(database.db)
+  return {
+    ...database,
+    config,
+    env: { DATABASE_URL: scratch.url },
+    async dispose() {
+      await database.close()
+      await scratch.drop()
+    },
+  }
+}
