@@ -18,6 +18,8 @@ export interface ErrorLocation {
   byteOffset?: number
   entry?: string
   path?: string
+  sheet?: string
+  row?: number
   parameter?: string
 }
 

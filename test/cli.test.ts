@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TABLE_NAMES } from '../src/schema/database.ts'
 import { runCliProcess } from './support/run-cli.ts'
-import { createServerDatabaseUrl, databaseTargets } from './support/test-databases.ts'
+import { createServerDatabaseUrl, databaseTargets, LATEST_MIGRATION, MIGRATION_NAMES } from './support/test-databases.ts'
 
 const scratch: string[] = []
 function emptyFolder(): string {
@@ -36,18 +36,18 @@ describe.each(databaseTargets())('customer-graph on the $name database', (target
     const first = await runCliProcess(['migrate', '--json'], { cwd, env })
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
-    expect(JSON.parse(first.stdout)).toMatchObject({ mode: target.name, applied: ['20261122T0100_core_graph'] })
+    expect(JSON.parse(first.stdout)).toMatchObject({ mode: target.name, applied: MIGRATION_NAMES })
 
     const second = await runCliProcess(['migrate', '--json'], { cwd, env })
     expect(second.code).toBe(0)
-    expect(JSON.parse(second.stdout)).toMatchObject({ applied: [], schemaVersion: '20261122T0100_core_graph' })
+    expect(JSON.parse(second.stdout)).toMatchObject({ applied: [], schemaVersion: LATEST_MIGRATION })
   })
 
   it('prints status as JSON with mode, schema version and a count per table', async () => {
     const result = await runCliProcess(['status', '--json'], { cwd, env })
     expect(result.code).toBe(0)
     const status = JSON.parse(result.stdout)
-    expect(status).toMatchObject({ mode: target.name, schemaVersion: '20261122T0100_core_graph', migrations: { pending: [] } })
+    expect(status).toMatchObject({ mode: target.name, schemaVersion: LATEST_MIGRATION, migrations: { pending: [] } })
     expect(Object.keys(status.tables)).toEqual([...TABLE_NAMES])
     expect(Object.values(status.tables).every((count) => count === 0)).toBe(true)
     if (target.name === 'embedded') expect(status.location).toBe(path.join(cwd, '.customer-graph'))
@@ -57,7 +57,7 @@ describe.each(databaseTargets())('customer-graph on the $name database', (target
     const result = await runCliProcess(['status'], { cwd, env })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(new RegExp(`^database   ${target.name}, `))
-    expect(result.stdout).toContain('schema     20261122T0100_core_graph (1 applied, 0 pending)')
+    expect(result.stdout).toContain(`schema     ${LATEST_MIGRATION} (${MIGRATION_NAMES.length} applied, 0 pending)`)
     expect(result.stdout).toMatch(/source_records\s+0/)
   })
 })
@@ -72,7 +72,7 @@ describe('customer-graph on the embedded database', () => {
 
     const migrate = await runCliProcess(['--data-dir', 'graph', 'migrate'], { cwd })
     expect(migrate.code).toBe(0)
-    expect(migrate.stdout).toContain('applied 1 migration(s): 20261122T0100_core_graph')
+    expect(migrate.stdout).toContain(`applied ${MIGRATION_NAMES.length} migration(s): ${MIGRATION_NAMES.join(', ')}`)
     expect(fs.existsSync(path.join(cwd, 'graph', 'pgdata'))).toBe(true)
     expect(fs.existsSync(path.join(cwd, 'graph', 'customer-graph.lock'))).toBe(false)
   })

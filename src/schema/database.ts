@@ -71,6 +71,20 @@ export interface SourceRecordsTable {
   provenance: Json<Record<string, unknown>>
   deleted_at: Timestamp | null
   deletion_evidence: Json | null
+  normalize_issues: Json | null
+}
+
+export interface CanonicalRecordsTable {
+  source_record_id: number
+  ordinal: number
+  kind: string
+  data: Json
+}
+
+export interface ImportSeenTable {
+  run_id: number
+  object_type: string
+  source_id: string
 }
 
 export interface RejectedRecordsTable {
@@ -177,6 +191,8 @@ export interface DB {
   sync_runs: SyncRunsTable
   sync_state: SyncStateTable
   source_records: SourceRecordsTable
+  canonical_records: CanonicalRecordsTable
+  import_seen: ImportSeenTable
   rejected_records: RejectedRecordsTable
   entities: EntitiesTable
   identifiers: IdentifiersTable
@@ -193,6 +209,7 @@ export const TABLE_NAMES = [
   'sync_runs',
   'sync_state',
   'source_records',
+  'canonical_records',
   'rejected_records',
   'entities',
   'identifiers',

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { inject } from 'vitest'
 import type { DatabaseConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/open-database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import type { DB } from '../../src/schema/database.ts'
 
 /** A database for one test file: open, migrated or not, and gone after dispose(). */
 export interface TestDatabase extends Database {
@@ -81,4 +84,19 @@ async function createServer(serverUrl: string, options: { migrate?: boolean } = 
       await scratch.drop()
     },
   }
+}
+
+/** Every migration by name, oldest first, as the Migrator will apply them. */
+export const MIGRATION_NAMES = readdirSync(new URL('../../migrations', import.meta.url))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.replace(/\.ts$/, ''))
+  .sort()
+export const LATEST_MIGRATION = MIGRATION_NAMES.at(-1)!
+
+/** Empties every table of the graph, so one database serves several tests of a file. */
+export async function truncateAll(db: Kysely<DB>): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select quote_ident(tablename) as name from pg_tables
+    where schemaname = current_schema() and tablename not like 'kysely_%'`.execute(db)
+  await sql.raw(`truncate ${rows.map((row) => row.name).join(', ')} restart identity cascade`).execute(db)
 }

@@ -1,0 +1,45 @@
+import { sql, type Transaction } from 'kysely'
+import type { DB, SystemName } from '../schema/database.ts'
+
+export interface DeletionDecision {
+  objectType: string
+  /** Live records of this type before the run. */
+  live: number
+  /** Live records this complete read did not contain. */
+  missing: number
+  /** Whether they were marked deleted; false when the share was over the limit. */
+  applied: boolean
+}
+
+/**
+ * After an error-free complete read of one object type, marks the live records the read did not
+ * contain as deleted (soft, with evidence). Refuses when more than `maxShare` of the live records would
+ * go, unless allowed: a truncated or wrong export must not wipe the graph.
+ */
+export async function inferDeletions(
+  trx: Transaction<DB>,
+  options: { system: SystemName; objectType: string; runId: number; now: Date; maxShare: number; allowMassDelete: boolean },
+): Promise<DeletionDecision> {
+  const { system, objectType, runId } = options
+  const { rows } = await sql<{ live: number; missing: number }>`
+    select count(*)::int as live,
+           count(*) filter (where not exists (
+             select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
+           ))::int as missing
+    from source_records s
+    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null`.execute(trx)
+  const { live, missing } = rows[0] ?? { live: 0, missing: 0 }
+  const decision: DeletionDecision = { objectType, live, missing, applied: false }
+  if (missing === 0) return decision
+  if (missing / live > options.maxShare && !options.allowMassDelete) return decision
+
+  const evidence = JSON.stringify({ reason: 'missing_from_complete_export', run_id: runId })
+  await sql`
+    update source_records s
+    set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId}
+    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null
+      and not exists (
+        select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
+      )`.execute(trx)
+  return { ...decision, applied: true }
+}

@@ -1,0 +1,232 @@
+import { sql, type Transaction } from 'kysely'
+import type { NormalizeIssue, RawRecord, RejectedInput } from '../connectors/types.ts'
+import type { CanonicalRecord } from '../schema/canonical.ts'
+import { storableJson, storableText } from './storable.ts'
+import type { DB, SystemName } from '../schema/database.ts'
+
+/** A raw record made ready to land: payload sanitised, hashed and normalised. */
+export interface PreparedRecord {
+  raw: RawRecord
+  hash: string
+  canonical: CanonicalRecord[]
+  issues: NormalizeIssue[]
+}
+
+export interface PageToLand {
+  runId: number
+  connectionId: string
+  system: SystemName
+  records: PreparedRecord[]
+  rejects: RejectedInput[]
+}
+
+export interface PageCounts {
+  new: number
+  changed: number
+  unchanged: number
+  rejected: number
+  /** Live records this page marked deleted (the source flags them, e.g. IsDeleted). */
+  deleted: number
+}
+
+/** Unchanged records get last_seen_at refreshed at most this often, so re-reads write (almost) nothing. */
+const SEEN_REFRESH_MS = 24 * 60 * 60 * 1000
+const RAW_LIMIT = 64 * 1024
+
+/**
+ * Lands one page inside the caller's transaction. Set-based: the page travels as JSON parameters and
+ * every statement handles all of its rows. Only new and changed records are written; records already
+ * read earlier in this run are rejected as duplicates rather than overwriting each other, which would
+ * make a re-import flap between two versions.
+ */
+export interface LandedPage {
+  counts: PageCounts
+  /** Everything the page rejected: the reader's rejects and the duplicates found here. */
+  rejects: RejectedInput[]
+}
+
+export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date): Promise<LandedPage> {
+  const rejects = [...page.rejects]
+  const firstInPage = dropDuplicatesInPage(page.records, rejects)
+  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, rejects)
+
+  const existing = await selectExisting(trx, page.system, fresh)
+  const toWrite: PreparedRecord[] = []
+  const toRefresh: number[] = []
+  const counts: PageCounts = { new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 }
+  for (const record of fresh) {
+    const before = existing.get(keyOf(record.raw))
+    const deleted = record.raw.deleted !== undefined
+    if (!before) {
+      counts.new++
+      toWrite.push(record)
+    } else if (before.content_hash !== record.hash || before.deleted !== deleted) {
+      counts.changed++
+      if (deleted && !before.deleted) counts.deleted++
+      toWrite.push(record)
+    } else {
+      counts.unchanged++
+      if (now.getTime() - before.last_seen_at.getTime() > SEEN_REFRESH_MS) toRefresh.push(before.id)
+    }
+  }
+
+  const ids = await upsertRecords(trx, page, toWrite, now)
+  await replaceCanonicalRecords(trx, toWrite, ids, existing)
+  if (toRefresh.length > 0) {
+    await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
+      where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(toRefresh)}::jsonb))`.execute(trx)
+  }
+  await insertRejects(trx, page, rejects)
+  counts.rejected = rejects.length
+  return { counts, rejects }
+}
+
+export const keyOf = (raw: Pick<RawRecord, 'objectType' | 'sourceId'>): string => `${raw.objectType}\u0000${raw.sourceId}`
+
+function duplicateReject(record: PreparedRecord, where: string): RejectedInput {
+  return {
+    code: 'E_DUPLICATE_ID',
+    message: `${record.raw.objectType} ${record.raw.sourceId} was already read ${where}; this copy is not imported (one record per id)`,
+    location: record.raw.provenance,
+    objectType: record.raw.objectType,
+    raw: truncate(JSON.stringify(record.raw.payload)),
+  }
+}
+
+function dropDuplicatesInPage(records: PreparedRecord[], rejects: RejectedInput[]): PreparedRecord[] {
+  const seen = new Set<string>()
+  const unique: PreparedRecord[] = []
+  for (const record of records) {
+    const key = keyOf(record.raw)
+    if (seen.has(key)) rejects.push(duplicateReject(record, 'earlier in this input'))
+    else {
+      seen.add(key)
+      unique.push(record)
+    }
+  }
+  return unique
+}
+
+async function keepFirstSeenInRun(
+  trx: Transaction<DB>,
+  runId: number,
+  records: PreparedRecord[],
+  rejects: RejectedInput[],
+): Promise<PreparedRecord[]> {
+  if (records.length === 0) return []
+  const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
+  const { rows } = await sql<{ object_type: string; source_id: string }>`
+    insert into import_seen (run_id, object_type, source_id)
+    select ${runId}, k.object_type, k.source_id
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(object_type text, source_id text)
+    on conflict do nothing
+    returning object_type, source_id`.execute(trx)
+  const firstSeen = new Set(rows.map((row) => keyOf({ objectType: row.object_type, sourceId: row.source_id })))
+  return records.filter((record) => {
+    if (firstSeen.has(keyOf(record.raw))) return true
+    rejects.push(duplicateReject(record, 'earlier in this input'))
+    return false
+  })
+}
+
+interface ExistingRecord {
+  id: number
+  object_type: string
+  source_id: string
+  content_hash: string
+  deleted: boolean
+  last_seen_at: Date
+}
+
+async function selectExisting(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[]): Promise<Map<string, ExistingRecord>> {
+  if (records.length === 0) return new Map()
+  const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
+  const { rows } = await sql<ExistingRecord>`
+    select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.last_seen_at
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(object_type text, source_id text)
+    join source_records s on s.system = ${system} and s.object_type = k.object_type and s.source_id = k.source_id`.execute(trx)
+  return new Map(rows.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row]))
+}
+
+async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: PreparedRecord[], now: Date): Promise<Map<string, number>> {
+  if (records.length === 0) return new Map()
+  const rows = records.map(({ raw, hash, issues }) => ({
+    object_type: raw.objectType,
+    source_id: raw.sourceId,
+    payload: raw.payload,
+    content_hash: hash,
+    source_updated_at: raw.sourceUpdatedAt ?? null,
+    provenance: raw.provenance,
+    deletion_evidence: raw.deleted ? { reason: raw.deleted.reason, run_id: page.runId } : null,
+    normalize_issues: issues.length > 0 ? issues : null,
+  }))
+  // A record deleted earlier keeps its first deletion time and evidence; one that reappears is live again.
+  const { rows: landed } = await sql<{ id: number; object_type: string; source_id: string }>`
+    insert into source_records (system, object_type, source_id, connection_id, payload, content_hash, source_updated_at,
+      first_seen_at, last_seen_at, last_changed_at, first_run_id, last_run_id, provenance, deleted_at, deletion_evidence, normalize_issues)
+    select ${page.system}, r.object_type, r.source_id, ${page.connectionId}, r.payload, r.content_hash, r.source_updated_at,
+      ${now}, ${now}, ${now}, ${page.runId}, ${page.runId}, r.provenance,
+      case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(object_type text, source_id text, payload jsonb,
+      content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb)
+    on conflict (system, object_type, source_id) do update set
+      connection_id = excluded.connection_id,
+      payload = excluded.payload,
+      content_hash = excluded.content_hash,
+      source_updated_at = excluded.source_updated_at,
+      last_seen_at = excluded.last_seen_at,
+      last_changed_at = excluded.last_changed_at,
+      last_run_id = excluded.last_run_id,
+      provenance = excluded.provenance,
+      deleted_at = case when excluded.deleted_at is null then null else coalesce(source_records.deleted_at, excluded.deleted_at) end,
+      deletion_evidence = case when excluded.deleted_at is null then null
+                               else coalesce(source_records.deletion_evidence, excluded.deletion_evidence) end,
+      normalize_issues = excluded.normalize_issues
+    returning id, object_type, source_id`.execute(trx)
+  return new Map(landed.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row.id]))
+}
+
+async function replaceCanonicalRecords(
+  trx: Transaction<DB>,
+  records: PreparedRecord[],
+  ids: Map<string, number>,
+  existing: Map<string, ExistingRecord>,
+): Promise<void> {
+  const changedIds = records.flatMap((record) => {
+    const before = existing.get(keyOf(record.raw))
+    return before ? [before.id] : []
+  })
+  if (changedIds.length > 0) {
+    await sql`delete from canonical_records
+      where source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(changedIds)}::jsonb))`.execute(trx)
+  }
+  const rows = records.flatMap((record) => {
+    const id = ids.get(keyOf(record.raw))
+    return id === undefined ? [] : record.canonical.map((data, ordinal) => ({ source_record_id: id, ordinal, kind: data.kind, data }))
+  })
+  if (rows.length === 0) return
+  await sql`insert into canonical_records (source_record_id, ordinal, kind, data)
+    select c.source_record_id, c.ordinal, c.kind, c.data
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(source_record_id bigint, ordinal integer, kind text, data jsonb)`.execute(trx)
+}
+
+async function insertRejects(trx: Transaction<DB>, page: PageToLand, rejects: RejectedInput[]): Promise<void> {
+  if (rejects.length === 0) return
+  // Rejected input is by nature whatever came in: it passes the same sanitising as landed payloads.
+  const rows = rejects.map((reject) =>
+    storableJson({
+      object_type: reject.objectType ?? null,
+      code: reject.code,
+      message: reject.message,
+      location: reject.location,
+      raw: reject.raw === undefined ? null : truncate(reject.raw),
+    }),
+  )
+  await sql`insert into rejected_records (run_id, connection_id, system, object_type, code, message, location, raw)
+    select ${page.runId}, ${page.connectionId}, ${page.system}, r.object_type, r.code, r.message, r.location, r.raw
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(object_type text, code text, message text, location jsonb, raw text)`.execute(trx)
+}
+
+function truncate(text: string): string {
+  return storableText(text.length > RAW_LIMIT ? text.slice(0, RAW_LIMIT) : text)
+}

@@ -1,0 +1,241 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { Readable } from 'node:stream'
+import type { ExportConnector, ExportItem, ExportSource } from '../src/connectors/types.ts'
+import type { Deps } from '../src/deps.ts'
+import { createLogger } from '../src/logger.ts'
+import { runImport, type ImportRequest } from '../src/pipeline/run-import.ts'
+import { databaseTargets, truncateAll, type TestDatabase } from './support/test-databases.ts'
+
+/** A connector over items held in memory: the public contract, as an outside package would implement it. */
+function listConnector(options: { failOn?: string } = {}): ExportConnector {
+  return {
+    system: 'salesforce',
+    async *read(source: ExportSource): AsyncIterable<ExportItem> {
+      for await (const entry of source.entries()) {
+        const stream = await entry.open()
+        const items = JSON.parse(String(stream.read())) as ExportItem[]
+        for (const item of items) {
+          if (item.type === 'record' && item.record.sourceId === options.failOn) throw new Error('disk went away')
+          yield item
+        }
+      }
+    },
+    normalize(record) {
+      const name = typeof record.payload.Name === 'string' ? record.payload.Name : ''
+      if (name === 'BREAKS-THE-PAGE') {
+        // An invalid kind violates the table's check constraint: the page must roll back whole.
+        return { records: [{ kind: 'bogus' } as never], issues: [] }
+      }
+      return {
+        records: [{ kind: 'person', name: { full: name }, emails: [], phones: [], internal: false, externalIds: [] }],
+        issues: name ? [] : [{ code: 'E_NO_NAME', message: 'contact has no name', path: 'Name' }],
+      }
+    },
+  }
+}
+
+function sourceOf(items: ExportItem[]): ExportSource {
+  return {
+    path: 'memory://Contact.csv',
+    kind: 'file',
+    entries: () =>
+      Readable.from([
+        {
+          path: 'Contact.csv',
+          location: { file: 'Contact.csv' },
+          size: undefined,
+          open: () => Promise.resolve(Readable.from([JSON.stringify(items)], { objectMode: true })),
+        },
+      ]),
+  }
+}
+
+const contact = (id: string, name: string, line = 2): ExportItem => ({
+  type: 'record',
+  record: { objectType: 'Contact', sourceId: id, payload: { Id: id, Name: name }, provenance: { file: 'Contact.csv', line } },
+})
+const complete: ExportItem = { type: 'complete', objectType: 'Contact' }
+
+describe.each(databaseTargets())('import pipeline on the $name database', (target) => {
+  let store: TestDatabase
+  let deps: Deps
+  let time: number
+
+  beforeAll(async () => {
+    store = await target.create()
+  })
+  beforeEach(async () => {
+    await truncateAll(store.db)
+    time = Date.parse('2026-11-01T00:00:00Z')
+    deps = { db: store.db, clock: { now: () => new Date((time += 1000)) }, logger: createLogger('silent') }
+  })
+  afterAll(() => store?.dispose())
+
+  const importItems = async (items: ExportItem[], extra: Partial<ImportRequest> = {}) =>
+    runImport(deps, { connector: listConnector(), source: sourceOf(items), pageSize: 2, ...extra })
+
+  it('lands records with provenance, hash and canonical records, and keeps rejects with their reason', async () => {
+    const report = await importItems([
+      contact('003A', 'Ada Lovelace'),
+      { type: 'reject', reject: { code: 'E_CSV_COLUMNS', message: 'row has 3 columns, header has 2', location: { file: 'Contact.csv', line: 3 }, objectType: 'Contact', raw: 'a,b,c' } },
+      contact('003B', 'Grace Hopper', 4),
+      contact('003C', '', 5),
+    ])
+    expect(report).toMatchObject({
+      system: 'salesforce',
+      connection: 'salesforce-export',
+      status: 'partial',
+      records: { read: 4, new: 3, changed: 0, unchanged: 0, rejected: 1, deleted: 0 },
+      errors: [{ code: 'E_CSV_COLUMNS', location: { file: 'Contact.csv', line: 3 } }],
+    })
+    const landed = await store.db.selectFrom('source_records').selectAll().orderBy('source_id').execute()
+    expect(landed.map((row) => [row.object_type, row.source_id, row.provenance])).toEqual([
+      ['Contact', '003A', { file: 'Contact.csv', line: 2 }],
+      ['Contact', '003B', { file: 'Contact.csv', line: 4 }],
+      ['Contact', '003C', { file: 'Contact.csv', line: 5 }],
+    ])
+    expect(landed[0]!.content_hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(landed[2]!.normalize_issues).toEqual([{ code: 'E_NO_NAME', message: 'contact has no name', path: 'Name' }])
+    const canonical = await store.db.selectFrom('canonical_records').select(['kind', 'data']).orderBy('source_record_id').execute()
+    expect(canonical.map((row) => row.data)).toMatchObject([{ kind: 'person', name: { full: 'Ada Lovelace' } }, {}, {}])
+    const rejected = await store.db.selectFrom('rejected_records').selectAll().execute()
+    expect(rejected).toMatchObject([{ code: 'E_CSV_COLUMNS', location: { file: 'Contact.csv', line: 3 }, raw: 'a,b,c', run_id: report.runId }])
+    const run = await store.db.selectFrom('sync_runs').selectAll().where('id', '=', report.runId).executeTakeFirstOrThrow()
+    expect(run).toMatchObject({ status: 'partial', trigger: 'import', counts: report.records })
+    expect(await store.db.selectFrom('import_seen').selectAll().execute()).toEqual([])
+  })
+
+  it('changes nothing when the same export is imported again: no row is rewritten', async () => {
+    const items = [contact('003A', 'Ada'), contact('003B', 'Grace'), contact('003C', 'Katherine'), complete]
+    await importItems(items)
+    const before = await sql<{ xmin: string }>`select xmin::text from source_records union all select xmin::text from canonical_records`.execute(store.db)
+    const again = await importItems(items)
+    expect(again.records).toEqual({ read: 3, new: 0, changed: 0, unchanged: 3, rejected: 0, deleted: 0 })
+    expect(again.status).toBe('succeeded')
+    const after = await sql<{ xmin: string }>`select xmin::text from source_records union all select xmin::text from canonical_records`.execute(store.db)
+    expect(after.rows).toEqual(before.rows)
+  })
+
+  it('rewrites a changed record and its canonical records', async () => {
+    await importItems([contact('003A', 'Ada'), contact('003B', 'Grace')])
+    const report = await importItems([contact('003A', 'Ada Lovelace'), contact('003B', 'Grace')])
+    expect(report.records).toMatchObject({ new: 0, changed: 1, unchanged: 1 })
+    const canonical = await store.db
+      .selectFrom('canonical_records')
+      .innerJoin('source_records', 'source_records.id', 'canonical_records.source_record_id')
+      .select(['source_id', 'data'])
+      .orderBy('source_id')
+      .execute()
+    expect(canonical.map((row) => [row.source_id, row.data])).toMatchObject([
+      ['003A', { name: { full: 'Ada Lovelace' } }],
+      ['003B', { name: { full: 'Grace' } }],
+    ])
+  })
+
+  it('rejects a second copy of an id within one input, across pages too, and stays idempotent', async () => {
+    const items = [contact('003A', 'Ada'), contact('003B', 'Grace'), contact('003A', 'Ada (copy)', 9), contact('003B', 'Grace (copy)', 10)]
+    const first = await importItems(items)
+    expect(first.records).toMatchObject({ new: 2, rejected: 2 })
+    expect(first.errors.map((error) => [error.code, error.location])).toEqual([
+      ['E_DUPLICATE_ID', { file: 'Contact.csv', line: 9 }],
+      ['E_DUPLICATE_ID', { file: 'Contact.csv', line: 10 }],
+    ])
+    const second = await importItems(items)
+    expect(second.records).toMatchObject({ new: 0, changed: 0, unchanged: 2, rejected: 2 })
+  })
+
+  it('marks records missing from a complete export as deleted, with evidence, and revives them when they return', async () => {
+    const all = Array.from({ length: 20 }, (_, index) => contact(`003${String(index).padStart(2, '0')}`, `Person ${index}`))
+    await importItems([...all, complete])
+    const report = await importItems([...all.slice(1), complete])
+    expect(report.records.deleted).toBe(1)
+    expect(report.deletions).toEqual([{ objectType: 'Contact', live: 20, missing: 1, applied: true }])
+    const gone = await store.db.selectFrom('source_records').selectAll().where('source_id', '=', '00300').executeTakeFirstOrThrow()
+    expect(gone.deleted_at).toBeInstanceOf(Date)
+    expect(gone.deletion_evidence).toEqual({ reason: 'missing_from_complete_export', run_id: report.runId })
+
+    const back = await importItems([...all, complete])
+    expect(back.records).toMatchObject({ changed: 1, deleted: 0 })
+    const revived = await store.db.selectFrom('source_records').selectAll().where('source_id', '=', '00300').executeTakeFirstOrThrow()
+    expect(revived.deleted_at).toBeNull()
+  })
+
+  it('refuses to delete more than the allowed share unless told to', async () => {
+    const all = Array.from({ length: 10 }, (_, index) => contact(`003${index}`, `Person ${index}`))
+    await importItems([...all, complete])
+    const refused = await importItems([...all.slice(0, 5), complete])
+    expect(refused.records.deleted).toBe(0)
+    expect(refused.errors).toMatchObject([{ code: 'E_MASS_DELETE' }])
+    expect(refused.errors[0]!.message).toContain('5 of 10 live records (50%)')
+    expect(await store.db.selectFrom('source_records').select('id').where('deleted_at', 'is not', null).execute()).toEqual([])
+
+    const allowed = await importItems([...all.slice(0, 5), complete], { deletion: { allowMassDelete: true } })
+    expect(allowed.records.deleted).toBe(5)
+  })
+
+  it('infers no deletion from a read with rejects, an incomplete read, or a partial import', async () => {
+    const all = Array.from({ length: 20 }, (_, index) => contact(`003${String(index).padStart(2, '0')}`, `P${index}`))
+    await importItems([...all, complete])
+    const reject: ExportItem = { type: 'reject', reject: { code: 'E_CSV_QUOTE', message: 'quote not closed', location: { file: 'Contact.csv', line: 7 }, objectType: 'Contact' } }
+    expect((await importItems([...all.slice(1), reject, complete])).records.deleted).toBe(0)
+    expect((await importItems(all.slice(1))).records.deleted).toBe(0)
+    expect((await importItems([...all.slice(1), complete], { deletion: { enabled: false } })).records.deleted).toBe(0)
+    expect(await store.db.selectFrom('source_records').select('id').where('deleted_at', 'is not', null).execute()).toEqual([])
+  })
+
+  it('lands what was read before a fatal error, reports it, and infers no deletion', async () => {
+    const all = Array.from({ length: 6 }, (_, index) => contact(`003${index}`, `P${index}`))
+    await importItems([...all, complete])
+    const report = await runImport(deps, {
+      connector: listConnector({ failOn: '0034' }),
+      source: sourceOf([contact('0030', 'changed'), ...all.slice(1), complete]),
+      pageSize: 2,
+    })
+    expect(report.status).toBe('failed')
+    expect(report.errors.at(-1)).toMatchObject({ code: 'E_INTERNAL', message: expect.stringContaining('disk went away') })
+    expect(report.records).toMatchObject({ read: 4, changed: 1, unchanged: 3, deleted: 0 })
+    const run = await store.db.selectFrom('sync_runs').select(['status', 'error']).where('id', '=', report.runId).executeTakeFirstOrThrow()
+    expect(run).toMatchObject({ status: 'failed', error: { code: 'E_INTERNAL' } })
+  })
+
+  it('lands a page whole or not at all', async () => {
+    const report = await importItems([contact('003A', 'A'), contact('003B', 'B'), contact('003C', 'C'), contact('003D', 'BREAKS-THE-PAGE')])
+    expect(report.status).toBe('failed')
+    const ids = await store.db.selectFrom('source_records').select('source_id').orderBy('source_id').execute()
+    expect(ids.map((row) => row.source_id)).toEqual(['003A', '003B'])
+    const run = await store.db.selectFrom('sync_runs').select('counts').where('id', '=', report.runId).executeTakeFirstOrThrow()
+    expect(run.counts).toMatchObject({ new: 2 })
+  })
+
+  it('keeps a record the source marks deleted as a tombstone, without flapping on re-import', async () => {
+    const tombstone: ExportItem = {
+      type: 'record',
+      record: { objectType: 'Contact', sourceId: '003Z', payload: { Id: '003Z', Name: 'Gone', IsDeleted: 'true' }, provenance: { file: 'Contact.csv', line: 2 }, deleted: { reason: 'IsDeleted' } },
+    }
+    await importItems([contact('003Z', 'Gone')])
+    const first = await importItems([tombstone])
+    expect(first.records).toMatchObject({ changed: 1, deleted: 1 })
+    const row = await store.db.selectFrom('source_records').selectAll().where('source_id', '=', '003Z').executeTakeFirstOrThrow()
+    expect(row.deletion_evidence).toMatchObject({ reason: 'IsDeleted' })
+    const again = await importItems([tombstone])
+    expect(again.records).toMatchObject({ changed: 0, unchanged: 1, deleted: 0 })
+  })
+
+  it('stores NUL characters and broken surrogates as U+FFFD instead of failing the page', async () => {
+    const report = await importItems([
+      contact('003N', 'Nul\u0000Name'),
+      { type: 'reject', reject: { code: 'E_ENCODING', message: 'bad bytes', location: { file: 'Contact.csv', line: 3, byteOffset: 40 }, raw: 'x\u0000\uD800y' } },
+    ])
+    expect(report.records).toMatchObject({ new: 1, rejected: 1 })
+    const row = await store.db.selectFrom('source_records').select('payload').executeTakeFirstOrThrow()
+    expect(row.payload).toEqual({ Id: '003N', Name: 'Nul\uFFFDName' })
+    const rejected = await store.db.selectFrom('rejected_records').select('raw').executeTakeFirstOrThrow()
+    expect(rejected.raw).toBe('x\uFFFD\uFFFDy')
+  })
+
+  it('refuses a connection name that belongs to another system', async () => {
+    await store.db.insertInto('connections').values({ id: 'crm', system: 'slack', transport: 'api' }).execute()
+    await expect(importItems([contact('003A', 'A')], { connectionId: 'crm' })).rejects.toThrow(/belongs to slack/)
+  })
+})
