@@ -19,6 +19,8 @@ const statements = [
   `create index canonical_records_kind_idx on canonical_records (kind)`,
 
   `alter table source_records add column normalize_issues jsonb`,
+  `alter table source_records add column inferred boolean not null default false`,
+  `comment on column source_records.inferred is 'True when the record was pieced together from other records (a Slack Connect sender seen only in messages): never inferred deleted, never overwrites a record read as itself.'`,
   `comment on column source_records.normalize_issues is 'Problems the normaliser found in an otherwise landed record ([{code, message, path}]); null when none.'`,
 
   // Unlogged: scratch state of runs in progress, rebuilt by a rerun after a crash, never worth WAL.
@@ -43,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists import_seen`.execute(db)
+  await sql`alter table source_records drop column if exists inferred`.execute(db)
   await sql`alter table source_records drop column if exists normalize_issues`.execute(db)
   await sql`drop table if exists canonical_records`.execute(db)
 }

@@ -73,7 +73,7 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
   afterAll(() => store?.dispose())
 
   const importItems = async (items: ExportItem[], extra: Partial<ImportRequest> = {}) =>
-    runImport(deps, { connector: listConnector(), source: sourceOf(items), pageSize: 2, ...extra })
+    runImport(deps, { connector: listConnector(), path: 'Contact.csv', openSource: () => Promise.resolve(sourceOf(items)), pageSize: 2, ...extra })
 
   it('lands records with provenance, hash and canonical records, and keeps rejects with their reason', async () => {
     const report = await importItems([
@@ -145,6 +145,13 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(second.records).toMatchObject({ new: 0, changed: 0, unchanged: 2, rejected: 2 })
   })
 
+  it('still infers deletions when the only rejects are duplicates of ids that did land', async () => {
+    const all = Array.from({ length: 20 }, (_, index) => contact(`003${String(index).padStart(2, '0')}`, `P${index}`))
+    await importItems([...all, complete])
+    const report = await importItems([...all.slice(1), contact('00301', 'P1 again', 30), complete])
+    expect(report.records).toMatchObject({ rejected: 1, deleted: 1 })
+  })
+
   it('marks records missing from a complete export as deleted, with evidence, and revives them when they return', async () => {
     const all = Array.from({ length: 20 }, (_, index) => contact(`003${String(index).padStart(2, '0')}`, `Person ${index}`))
     await importItems([...all, complete])
@@ -189,7 +196,8 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     await importItems([...all, complete])
     const report = await runImport(deps, {
       connector: listConnector({ failOn: '0034' }),
-      source: sourceOf([contact('0030', 'changed'), ...all.slice(1), complete]),
+      path: 'Contact.csv',
+      openSource: () => Promise.resolve(sourceOf([contact('0030', 'changed'), ...all.slice(1), complete])),
       pageSize: 2,
     })
     expect(report.status).toBe('failed')
@@ -197,6 +205,36 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(report.records).toMatchObject({ read: 4, changed: 1, unchanged: 3, deleted: 0 })
     const run = await store.db.selectFrom('sync_runs').select(['status', 'error']).where('id', '=', report.runId).executeTakeFirstOrThrow()
     expect(run).toMatchObject({ status: 'failed', error: { code: 'E_INTERNAL' } })
+  })
+
+  it('never infers the deletion of an inferred record, and never lets one overwrite a record read as itself', async () => {
+    const inferredUser = (id: string, name: string): ExportItem => ({
+      type: 'record',
+      record: { objectType: 'Contact', sourceId: id, payload: { Id: id, Name: name, derived: true }, provenance: { file: 'msgs.json', path: '$[0]' }, inferred: true },
+    })
+    const all = Array.from({ length: 20 }, (_, index) => contact(`003${String(index).padStart(2, '0')}`, `P${index}`))
+    await importItems([...all, inferredUser('003EXT', 'External'), complete])
+    const report = await importItems([...all, complete])
+    expect(report.records.deleted).toBe(0)
+    const external = await store.db.selectFrom('source_records').select(['deleted_at', 'inferred']).where('source_id', '=', '003EXT').executeTakeFirstOrThrow()
+    expect(external).toEqual({ deleted_at: null, inferred: true })
+
+    const overwrite = await importItems([inferredUser('00300', 'Guess from a message')])
+    expect(overwrite.records).toMatchObject({ changed: 0, unchanged: 1 })
+    const real = await store.db.selectFrom('source_records').select(['payload', 'inferred']).where('source_id', '=', '00300').executeTakeFirstOrThrow()
+    expect(real).toEqual({ payload: { Id: '00300', Name: 'P0' }, inferred: false })
+  })
+
+  it('reports an input that cannot be opened as a failed run with its code and location', async () => {
+    const missing = Object.assign(new Error('no such file: ./nowhere.zip'), { code: 'E_INPUT_NOT_FOUND', location: { file: './nowhere.zip' } })
+    const report = await runImport(deps, { connector: listConnector(), path: './nowhere.zip', openSource: () => Promise.reject(missing) })
+    expect(report).toMatchObject({
+      status: 'failed',
+      records: { read: 0, new: 0 },
+      errors: [{ code: 'E_INPUT_NOT_FOUND', location: { file: './nowhere.zip' }, message: 'no such file: ./nowhere.zip' }],
+    })
+    const run = await store.db.selectFrom('sync_runs').select(['status', 'input']).where('id', '=', report.runId).executeTakeFirstOrThrow()
+    expect(run).toEqual({ status: 'failed', input: { path: './nowhere.zip' } })
   })
 
   it('lands a page whole or not at all', async () => {

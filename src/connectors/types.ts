@@ -36,6 +36,12 @@ export interface RawRecord {
   provenance: InputLocation
   /** The source itself marks the record deleted (Salesforce IsDeleted=true). */
   deleted?: { reason: string }
+  /**
+   * Pieced together from other records rather than read as itself (a Slack Connect sender known only
+   * from messages). A complete read of its type does not speak for it, so it is never inferred
+   * deleted, and it never overwrites a record that was read as itself.
+   */
+  inferred?: boolean
 }
 
 /** Input that could not become a record: kept with its reason in rejected_records. */

@@ -27,7 +27,7 @@ export async function inferDeletions(
              select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
            ))::int as missing
     from source_records s
-    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null`.execute(trx)
+    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred`.execute(trx)
   const { live, missing } = rows[0] ?? { live: 0, missing: 0 }
   const decision: DeletionDecision = { objectType, live, missing, applied: false }
   if (missing === 0) return decision
@@ -37,7 +37,7 @@ export async function inferDeletions(
   await sql`
     update source_records s
     set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId}
-    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null
+    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred
       and not exists (
         select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
       )`.execute(trx)

@@ -60,7 +60,9 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
     if (!before) {
       counts.new++
       toWrite.push(record)
-    } else if (before.content_hash !== record.hash || before.deleted !== deleted) {
+    } else if (record.raw.inferred && !before.inferred) {
+      counts.unchanged++ // what was read as itself outranks what was pieced together
+    } else if (before.content_hash !== record.hash || before.deleted !== deleted || before.inferred !== (record.raw.inferred ?? false)) {
       counts.changed++
       if (deleted && !before.deleted) counts.deleted++
       toWrite.push(record)
@@ -135,6 +137,7 @@ interface ExistingRecord {
   source_id: string
   content_hash: string
   deleted: boolean
+  inferred: boolean
   last_seen_at: Date
 }
 
@@ -142,7 +145,7 @@ async function selectExisting(trx: Transaction<DB>, system: SystemName, records:
   if (records.length === 0) return new Map()
   const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
   const { rows } = await sql<ExistingRecord>`
-    select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.last_seen_at
+    select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.inferred, s.last_seen_at
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(object_type text, source_id text)
     join source_records s on s.system = ${system} and s.object_type = k.object_type and s.source_id = k.source_id`.execute(trx)
   return new Map(rows.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row]))
@@ -159,16 +162,17 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
     provenance: raw.provenance,
     deletion_evidence: raw.deleted ? { reason: raw.deleted.reason, run_id: page.runId } : null,
     normalize_issues: issues.length > 0 ? issues : null,
+    inferred: raw.inferred ?? false,
   }))
   // A record deleted earlier keeps its first deletion time and evidence; one that reappears is live again.
   const { rows: landed } = await sql<{ id: number; object_type: string; source_id: string }>`
     insert into source_records (system, object_type, source_id, connection_id, payload, content_hash, source_updated_at,
-      first_seen_at, last_seen_at, last_changed_at, first_run_id, last_run_id, provenance, deleted_at, deletion_evidence, normalize_issues)
+      first_seen_at, last_seen_at, last_changed_at, first_run_id, last_run_id, provenance, deleted_at, deletion_evidence, normalize_issues, inferred)
     select ${page.system}, r.object_type, r.source_id, ${page.connectionId}, r.payload, r.content_hash, r.source_updated_at,
       ${now}, ${now}, ${now}, ${page.runId}, ${page.runId}, r.provenance,
-      case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues
+      case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues, r.inferred
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(object_type text, source_id text, payload jsonb,
-      content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb)
+      content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb, inferred boolean)
     on conflict (system, object_type, source_id) do update set
       connection_id = excluded.connection_id,
       payload = excluded.payload,
@@ -181,7 +185,8 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
       deleted_at = case when excluded.deleted_at is null then null else coalesce(source_records.deleted_at, excluded.deleted_at) end,
       deletion_evidence = case when excluded.deleted_at is null then null
                                else coalesce(source_records.deletion_evidence, excluded.deletion_evidence) end,
-      normalize_issues = excluded.normalize_issues
+      normalize_issues = excluded.normalize_issues,
+      inferred = excluded.inferred
     returning id, object_type, source_id`.execute(trx)
   return new Map(landed.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row.id]))
 }

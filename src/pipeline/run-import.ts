@@ -10,7 +10,10 @@ import { storableJson } from './storable.ts'
 
 export interface ImportRequest {
   connector: ExportConnector
-  source: ExportSource
+  /** The path as the user gave it, for the report and the run's input. */
+  path: string
+  /** Opens the export; called inside the run, so an unreadable input is reported like any failure. */
+  openSource: () => Promise<ExportSource>
   /** Connection the records are landed under; default `<system>-export`. */
   connectionId?: string
   /** Connector read options, e.g. a Workday column mapping. */
@@ -65,19 +68,19 @@ const MAX_REPORTED_ERRORS = 1000
  * skipping unchanged ones by hash.
  */
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportReport> {
-  const { connector, source } = request
+  const { connector } = request
   const system = connector.system
   const connectionId = request.connectionId ?? `${system}-export`
   const started = deps.clock.now()
   const settings = { ...(await ensureConnection(deps, connectionId, system)), ...request.settings }
-  const runId = await startRun(deps, connectionId, source)
+  const runId = await startRun(deps, connectionId, request.path)
 
   const report: ImportReport = {
     system,
     connection: connectionId,
     runId,
     status: 'running',
-    path: source.path,
+    path: request.path,
     records: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 },
     errors: [],
     errorsOmitted: 0,
@@ -111,7 +114,9 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
     })
     report.records = landed.counts
     for (const reject of landed.rejects) {
-      if (reject.objectType) rejectedTypes.add(reject.objectType)
+      // A rejected row may be a record that still exists, so its type gets no deletions this run; a
+      // duplicate's id was landed by its first copy, so it does not count.
+      if (reject.objectType && reject.code !== 'E_DUPLICATE_ID') rejectedTypes.add(reject.objectType)
       noteError({ code: reject.code, location: reject.location, message: reject.message })
     }
     request.onProgress?.({ records: report.records })
@@ -119,6 +124,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
 
   let fatal: ReportedError | undefined
   try {
+    const source = await request.openSource()
     for await (const item of connector.read(source, { options: request.readOptions ?? {} })) {
       switch (item.type) {
         case 'record': {
@@ -145,7 +151,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   } catch (error) {
     // What was read before the failure is good: land it, then report why the read stopped.
     await flush().catch(() => undefined)
-    fatal = toReportedError(error, source.path)
+    fatal = toReportedError(error, request.path)
     noteError(fatal)
   }
 
@@ -164,7 +170,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       )
       report.deletions.push(decision)
       if (decision.applied) report.records.deleted += decision.missing
-      else if (decision.missing > 0) noteError(massDeleteError(decision, request.deletion?.maxShare ?? 0.1, source.path))
+      else if (decision.missing > 0) noteError(massDeleteError(decision, request.deletion?.maxShare ?? 0.1, request.path))
     }
   }
 
@@ -212,7 +218,7 @@ async function ensureConnection(deps: Deps, connectionId: string, system: System
   return connection.settings
 }
 
-async function startRun(deps: Deps, connectionId: string, source: ExportSource): Promise<number> {
+async function startRun(deps: Deps, connectionId: string, path: string): Promise<number> {
   // Keys seen by runs that are over (a crash leaves them behind) are no longer needed by anyone.
   await sql`delete from import_seen where run_id in (select id from sync_runs where status <> 'running')`.execute(deps.db)
   const run = await deps.db
@@ -222,7 +228,7 @@ async function startRun(deps: Deps, connectionId: string, source: ExportSource):
       trigger: 'import',
       status: 'running',
       started_at: deps.clock.now(),
-      input: JSON.stringify({ path: source.path, kind: source.kind }),
+      input: JSON.stringify({ path }),
     })
     .returning('id')
     .executeTakeFirstOrThrow()

@@ -72,6 +72,7 @@ export interface SourceRecordsTable {
   deleted_at: Timestamp | null
   deletion_evidence: Json | null
   normalize_issues: Json | null
+  inferred: Generated<boolean>
 }
 
 export interface CanonicalRecordsTable {
