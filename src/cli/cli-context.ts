@@ -22,4 +22,6 @@ export interface CommandContext {
 export interface CommandOutput<T> {
   data: T
   text: string
+  /** Non-zero when the command did run but failed at its job (e.g. an import that could read nothing). */
+  exitCode?: number
 }

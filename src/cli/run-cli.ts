@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts'
 import { CgError, errorMessage, isCgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
+import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { statusCommand } from './commands/status.ts'
 
@@ -19,7 +20,7 @@ export interface CliCommand {
   run(context: CommandContext, args: unknown[]): Promise<CommandOutput<unknown>>
 }
 
-const commands: CliCommand[] = [migrateCommand, statusCommand]
+const commands: CliCommand[] = [migrateCommand, statusCommand, importCommand]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */
 export async function runCli(io: CliIo): Promise<number> {
@@ -70,8 +71,9 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     return reportError(io, json, error)
   }
-  if (output) io.stdout.write(json ? JSON.stringify(output.data) + '\n' : output.text.endsWith('\n') ? output.text : output.text + '\n')
-  return 0
+  if (!output) return 0
+  io.stdout.write(json ? JSON.stringify(output.data) + '\n' : output.text.endsWith('\n') ? output.text : output.text + '\n')
+  return output.exitCode ?? 0
 }
 
 function reportError(io: CliIo, json: boolean, error: unknown): number {
