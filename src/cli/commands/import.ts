@@ -69,7 +69,8 @@ export const importCommand: CliCommand = {
       )
       progress?.stop()
       context.logger.info({ runId: report.runId, status: report.status, records: report.records }, 'import finished')
-      const nothingRead = report.records.read === 0 && report.errors.length > 0
+      // Rejects count as read; "nothing could be read" means not one good record came out of the input.
+      const nothingRead = report.records.read - report.records.rejected === 0 && report.errors.length > 0
       return { data: report, text: formatReport(report), exitCode: nothingRead ? 1 : 0 }
     })
   },
@@ -105,7 +106,8 @@ function formatReport(report: ImportReport): string {
   const total = report.errors.length + report.errorsOmitted
   if (total > 0) {
     lines.push(`  ${number(total)} error(s)${total > 10 ? ', first 10' : ''} (all rejected rows are in rejected_records):`)
-    for (const error of report.errors.slice(0, 10)) lines.push(`    ${error.code} ${describe(error.location)}: ${error.message}`)
+    // Messages name their file and place themselves.
+    for (const error of report.errors.slice(0, 10)) lines.push(`    ${error.code} ${error.message}`)
   }
   if (report.skipped.length > 0) {
     lines.push(`  skipped ${report.skipped.length} file(s):`)

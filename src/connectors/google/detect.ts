@@ -134,6 +134,14 @@ export function classifyCsvHeader(headers: readonly string[]): CsvKind | undefin
   return generation ? { kind: 'contacts', generation } : undefined
 }
 
+/**
+ * Bracket tags such as `[Required]` and `[READ ONLY]` appear only in Admin console user files, so a
+ * header with them is an Admin export even when the column that makes it importable is missing.
+ */
+export function hasAdminHeaderTags(headers: readonly string[]): boolean {
+  return headers.some((header) => /\[(required|read only|upload only|must be[^\]]*)\]\s*$/i.test(header))
+}
+
 export function unrecognisedCsvReason(name: string): string {
   return `${name} is not a Google Workspace export (${NOT_AN_EXPORT}): its first line is neither an Admin console users header (First Name [Required], Email Address [Required] …) nor a Google Contacts header (First Name, … E-mail 1 - Value or Name, Given Name, … Group Membership); nothing to import`
 }

@@ -193,6 +193,14 @@ describe('Admin console users CSV', () => {
     // A row without a key cannot be a record that exists: the read is still complete.
     expect(completes(items)).toEqual(['user'])
   })
+
+  it('rejects an Admin console file without the Email Address column as E_CSV_HEADER', async () => {
+    const items = await read(await write('no-email-column.csv', csv('First Name [Required],Last Name [Required],Status [READ ONLY]', 'Ada,Lovelace,Active')))
+    expect(ids(items)).toEqual([])
+    expect(rejects(items)).toMatchObject([{ code: 'E_CSV_HEADER', location: { line: 1 }, objectType: 'user' }])
+    expect(rejects(items)[0]?.message).toMatch(/no "Email Address \[Required\]" column.*found: First Name \[Required\], Last Name \[Required\], Status \[READ ONLY\]/)
+    expect(completes(items)).toEqual([])
+  })
 })
 
 describe('Google Contacts CSV', () => {

@@ -7,7 +7,7 @@ import { readJsonArray, schemaReject } from '../../formats/json.ts'
 import type { ExportEntry, ExportItem, ExportSource, InputLocation, ReadContext, RejectedInput } from '../types.ts'
 import { contactCsvSourceId, readContactCsvRow } from './contacts-csv.ts'
 import { clean, stripHeaderTag } from './csv-cells.ts'
-import { classifyCsvHeader, classifyPrefix, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type PrefixKind } from './detect.ts'
+import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type PrefixKind } from './detect.ts'
 import { directoryUserSchema, peoplePersonSchema } from './raw.ts'
 import { ReadState } from './read-state.ts'
 import { utf16ToUtf8 } from './utf16.ts'
@@ -234,6 +234,20 @@ async function* readCsvFile(entry: ExportEntry, input: Readable, state: ReadStat
     for await (const item of readCsv(input, entry.location)) {
       if (item.type === 'header') {
         kind = classifyCsvHeader(item.headers)
+        if (kind === undefined && hasAdminHeaderTags(item.headers)) {
+          state.block('user')
+          const location: InputLocation = { ...entry.location, line: item.line }
+          yield {
+            type: 'reject',
+            reject: {
+              code: 'E_CSV_HEADER',
+              message: `${describeLocation(location)}: this Admin console users file has no "Email Address [Required]" column, which identifies each user; found: ${item.headers.join(', ')}. Download the users again with all columns.`,
+              location,
+              objectType: 'user',
+            },
+          }
+          return
+        }
         if (kind === undefined) {
           yield { type: 'skipped', location: entry.location, reason: unrecognisedCsvReason(entry.path) }
           return
