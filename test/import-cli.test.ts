@@ -158,6 +158,28 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
     expect(result.stdout).toMatch(/E_CSV_COLUMNS .*Contact\.csv, line 3: the row has 5 values/)
   })
 
+  it('marks a contact missing from a newer complete export as deleted, and refuses a mass deletion', async () => {
+    const exportDir = path.join(cwd, 'sf-export')
+    const ids = Array.from({ length: 20 }, (_, index) => `0035e00000Del${String(index).padStart(2, '0')}`)
+    const writeExport = (keep: string[]) => {
+      fs.mkdirSync(exportDir, { recursive: true })
+      fs.writeFileSync(path.join(exportDir, 'Contact.csv'), ['Id,LastName', ...keep.map((id) => `${id},Person ${id}`)].join('\n') + '\n')
+    }
+    writeExport(ids)
+    expect((await importJson('salesforce', exportDir, '--connection', 'sf-deletes')).report.records.new).toBe(20)
+    writeExport(ids.slice(1))
+    const newer = await importJson('salesforce', exportDir, '--connection', 'sf-deletes')
+    expect(newer.report.records).toMatchObject({ deleted: 1, rejected: 0 })
+    writeExport(ids.slice(1, 5))
+    const truncated = await importJson('salesforce', exportDir, '--connection', 'sf-deletes')
+    expect(truncated.report.records.deleted).toBe(0)
+    expect(truncated.report.errors).toMatchObject([{ code: 'E_MASS_DELETE' }])
+    const forced = await importJson('salesforce', exportDir, '--connection', 'sf-deletes', '--allow-mass-delete')
+    expect(forced.report.records.deleted).toBe(15)
+    const partial = await importJson('salesforce', path.join(exportDir, 'Contact.csv'), '--partial')
+    expect(partial.report.records.deleted).toBe(0)
+  })
+
   it('refuses an unknown system with the allowed ones', async () => {
     const result = await runCliProcess(['import', 'hubspot', corpus.contacts!, '--json'], { cwd, env })
     expect(result.code).toBe(2)
