@@ -225,6 +225,20 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(real).toEqual({ payload: { Id: '00300', Name: 'P0' }, inferred: false })
   })
 
+  it('commits large records in smaller pages, so memory is bounded by bytes and not only by count', async () => {
+    const big = (id: string) => ({ ...contact(id, 'x'.repeat(3_000_000)) })
+    let pages = 0
+    const report = await runImport(deps, {
+      connector: listConnector(),
+      path: 'Contact.csv',
+      openSource: () => Promise.resolve(sourceOf(['003B1', '003B2', '003B3', '003B4', '003B5'].map(big))),
+      pageSize: 1000,
+      onProgress: () => pages++,
+    })
+    expect(report.records.new).toBe(5)
+    expect(pages).toBe(3)
+  })
+
   it('reports an input that cannot be opened as a failed run with its code and location', async () => {
     const missing = Object.assign(new Error('no such file: ./nowhere.zip'), { code: 'E_INPUT_NOT_FOUND', location: { file: './nowhere.zip' } })
     const report = await runImport(deps, { connector: listConnector(), path: './nowhere.zip', openSource: () => Promise.reject(missing) })

@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto'
  * ordered file or API response hashes the same. Unchanged records are skipped by this hash.
  */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
+  return hashCanonicalJson(canonicalJson(value))
+}
+
+export function hashCanonicalJson(json: string): string {
+  return createHash('sha256').update(json).digest('hex')
 }
 
 export function canonicalJson(value: unknown): string {

@@ -3,7 +3,7 @@ import type { ExportConnector, ExportSource, InputLocation, RawRecord, RejectedI
 import type { Deps } from '../deps.ts'
 import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
 import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
-import { contentHash } from './content-hash.ts'
+import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
 import { landPage, type PreparedRecord } from './land-page.ts'
 import { storableJson } from './storable.ts'
@@ -129,14 +129,15 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       switch (item.type) {
         case 'record': {
           report.records.read++
-          const prepared = prepareRecord(connector, item.record, settings)
+          const { prepared, bytes } = prepareRecord(connector, item.record, settings)
           records.push(prepared)
-          pageBytes += prepared.raw.sourceId.length + 256
+          pageBytes += bytes
           break
         }
         case 'reject':
           report.records.read++
           rejects.push(item.reject)
+          pageBytes += (item.reject.raw?.length ?? 0) * 2
           break
         case 'complete':
           completeTypes.add(item.objectType)
@@ -180,9 +181,14 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
   return report
 }
 
-function prepareRecord(connector: ExportConnector, raw: RawRecord, settings: Record<string, unknown>): PreparedRecord {
+/** The record ready to land, and roughly what it weighs in a page (its JSON length). */
+function prepareRecord(connector: ExportConnector, raw: RawRecord, settings: Record<string, unknown>): { prepared: PreparedRecord; bytes: number } {
   const clean: RawRecord = { ...raw, payload: storableJson(raw.payload), provenance: storableJson(raw.provenance) }
-  const hash = contentHash(clean.payload)
+  const json = canonicalJson(clean.payload)
+  return { prepared: normalizeRecord(connector, clean, hashCanonicalJson(json), settings), bytes: json.length * 2 }
+}
+
+function normalizeRecord(connector: ExportConnector, clean: RawRecord, hash: string, settings: Record<string, unknown>): PreparedRecord {
   try {
     const result = connector.normalize(
       {
