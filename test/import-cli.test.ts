@@ -95,6 +95,26 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
     expect(again.report.records).toMatchObject({ new: 0, changed: 0, unchanged: first.report.records.new, rejected: 0, deleted: 0 })
   })
 
+  it('imports generated exports of all four systems with zero rejects, and every ground-truth record lands', async () => {
+    const generated = path.join(cwd, 'generated')
+    const result = await runCliProcess(['generate', generated, '--people', '300', '--seed', '11', '--json'], { cwd })
+    expect(result.code).toBe(0)
+    for (const system of ['salesforce', 'workday', 'google', 'slack']) {
+      const { code, report } = await importJson(system, path.join(generated, system), '--connection', `generated-${system}`)
+      expect(code).toBe(0)
+      expect({ system, errors: report.errors, rejected: report.records.rejected }).toEqual({ system, errors: [], rejected: 0 })
+      expect(report.records.new).toBeGreaterThan(0)
+    }
+    const truth = ['people.csv', 'organizations.csv'].flatMap((file) =>
+      fs.readFileSync(path.join(generated, 'ground-truth', file), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').slice(1).join(',')),
+    )
+    const landed = await inspect(async ({ db }) => {
+      const rows = await db.selectFrom('source_records').select(['system', 'object_type', 'source_id']).execute()
+      return new Set(rows.map((row) => `${row.system},${row.object_type},${row.source_id}`))
+    })
+    expect(truth.filter((key) => !landed.has(key))).toEqual([])
+  })
+
   it('lands the good rows around bad ones and keeps each bad row with its code and line', async () => {
     const { code, report } = await importJson('salesforce', corpus.contacts!)
     expect(code).toBe(0)

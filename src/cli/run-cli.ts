@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts'
 import { CgError, errorMessage, isCgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
+import { generateCommand } from './commands/generate.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { statusCommand } from './commands/status.ts'
@@ -20,7 +21,7 @@ export interface CliCommand {
   run(context: CommandContext, args: unknown[]): Promise<CommandOutput<unknown>>
 }
 
-const commands: CliCommand[] = [migrateCommand, statusCommand, importCommand]
+const commands: CliCommand[] = [migrateCommand, statusCommand, importCommand, generateCommand]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */
 export async function runCli(io: CliIo): Promise<number> {

@@ -37,6 +37,9 @@ export async function* readGoogleExport(source: ExportSource, _context: ReadCont
     entriesRead += 1
     yield* readEntry(next.value, state)
   }
+  for (const [sourceId, { email, name, location }] of state.allAttendees()) {
+    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload: { email, ...(name !== undefined ? { name } : {}) }, provenance: location } }
+  }
   for (const objectType of state.completeObjectTypes()) yield { type: 'complete', objectType }
 }
 
@@ -376,11 +379,7 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
       // Calendar clients often put the address itself into CN: that is no name.
       const cn = clean(party?.name)
       const name = cn !== undefined && cn.replace(/^mailto:/i, '').toLowerCase() !== email.toLowerCase() ? cn : undefined
-      if (!state.attendeeIsNew(email.toLowerCase(), name !== undefined)) continue
-      yield {
-        type: 'record',
-        record: { objectType: 'calendar_attendee', sourceId: email.toLowerCase(), payload: { email, ...(name !== undefined ? { name } : {}) }, provenance: location },
-      }
+      state.meetAttendee(email, name, location)
     }
   }
 }

@@ -1,18 +1,26 @@
 /**
  * What one read of a Google export has to remember across files: which object types it read, which
- * of them lost a record to an error (so the read is no complete export of that type), and which
- * calendar attendees it already landed.
+ * of them lost a record to an error (so the read is no complete export of that type), and the
+ * calendar attendees it met.
  */
+import type { InputLocation } from '../types.ts'
+
+/** One calendar attendee as it will land: the address as first written, the first real name given. */
+export interface Attendee {
+  email: string
+  name: string | undefined
+  location: InputLocation
+}
+
 export class ReadState {
   private readonly seenTypes = new Set<string>()
   private readonly blockedTypes = new Set<string>()
   private allBlocked = false
   /**
-   * Attendee email (lower-cased) → whether the landed record carries a name. Bounded by the number of
-   * distinct attendees in the import, not by events: each attendee is landed once (again only when a
-   * later event first gives the name it lacked).
+   * Attendees by lower-cased email, landed once after every file is read so that a name given by any
+   * event counts, and a re-import lands the same record. Bounded by distinct attendees, not by events.
    */
-  private readonly attendees = new Map<string, boolean>()
+  private readonly attendees = new Map<string, Attendee>()
 
   seen(objectType: string): void {
     this.seenTypes.add(objectType)
@@ -33,11 +41,16 @@ export class ReadState {
     return [...this.seenTypes].filter((objectType) => !this.blockedTypes.has(objectType))
   }
 
-  /** Whether to land this attendee now: first sighting, or the first one that names them. */
-  attendeeIsNew(email: string, hasName: boolean): boolean {
-    const landedWithName = this.attendees.get(email)
-    if (landedWithName === true || (landedWithName === false && !hasName)) return false
-    this.attendees.set(email, hasName)
-    return true
+  /** Notes an attendee: the first sighting gives address and location, the first real name wins. */
+  meetAttendee(email: string, name: string | undefined, location: InputLocation): void {
+    const key = email.toLowerCase()
+    const known = this.attendees.get(key)
+    if (!known) this.attendees.set(key, { email, name, location })
+    else if (known.name === undefined && name !== undefined) known.name = name
+  }
+
+  /** Every attendee met, in the order first met. */
+  allAttendees(): IterableIterator<[string, Attendee]> {
+    return this.attendees.entries()
   }
 }
