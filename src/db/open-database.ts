@@ -1,5 +1,4 @@
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { describeServerUrl, type DatabaseConfig } from '../config.ts'
@@ -43,6 +42,8 @@ async function openEmbedded(dataDir: string | undefined, location: string): Prom
   const lock: DataDirLock | undefined = dataDir ? lockDataDir(dataDir) : undefined
   let pglite: PGlite
   try {
+    // Loaded on first use: a server deployment never needs the embedded engine in memory.
+    const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
     // PGlite already returns int8 as a JS number; the server pool below is set to do the same.
     pglite = await PGlite.create(dataDir ? `${dataDir}/pgdata` : undefined, { extensions: { pg_trgm } })
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { InputLocation } from '../connectors/types.ts'
 import { describeLocation, FormatError } from './format-error.ts'
 import { type HeaderMatch, quoteNames, resolveHeaders, zipValues } from './headers.ts'
@@ -43,7 +43,9 @@ export async function* readXlsxRows(input: Readable, location: InputLocation, op
   let archive: Readable | undefined
   try {
     archive = await orderedWorkbook(bytes, location)
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(archive, {
+    // Loaded on first use: exceljs costs tens of MB, and most imports read no workbook.
+    const { default: excel } = await import('exceljs')
+    const workbook = new excel.stream.xlsx.WorkbookReader(archive, {
       sharedStrings: 'cache',
       styles: 'cache',
       hyperlinks: 'ignore',

@@ -40,6 +40,9 @@ import { openSlackWorkspace } from './slack-workspace.ts'
 import { slackVolume, writeInternalSlack, writeOrgSlack, writeSlackBots, writeSlackEmployee } from './write-slack.ts'
 import { zipFolder } from './zip-folder.ts'
 import { REFERENCE_MS } from './reference-data.ts'
+import { MIN_PEOPLE } from './limits.ts'
+
+export { MIN_PEOPLE }
 
 export interface GenerateOptions {
   /** Output folder; created if missing, must be empty. */
@@ -66,7 +69,6 @@ export interface GenerateReport {
   files: { path: string; bytes: number }[]
 }
 
-export const MIN_PEOPLE = 40
 
 /** Our own group mailboxes in the Google directory: look like users, are not people. */
 const internalMailboxes = [

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import { generateCompany, MIN_PEOPLE, type GenerateReport } from '../../generate/generate-company.ts'
+import type { GenerateReport } from '../../generate/generate-company.ts'
+import { MIN_PEOPLE } from '../../generate/limits.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { createProgress } from '../progress.ts'
 
@@ -31,6 +32,8 @@ export const generateCommand: CliCommand = {
       logger: context.logger,
       now: () => Date.now(),
     })
+    // Loaded on first use: faker's locale data costs tens of MB that no other command needs.
+    const { generateCompany } = await import('../../generate/generate-company.ts')
     const report = await generateCompany({ dir, people: flags.people, seed: flags.seed, onProgress: (done) => progress.update(done, done) })
     progress.stop()
     return { data: report, text: formatReport(report) }

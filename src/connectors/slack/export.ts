@@ -29,8 +29,11 @@ import { TeamCounter } from './workspace-teams.ts'
  * cover a date range).
  */
 
-/** Loose JSON objects (Web API responses, one page each) are parsed whole up to this size. */
-const maxLooseObjectBytes = 64 * 1024 * 1024
+/**
+ * Loose JSON objects (Web API responses, one page each: a few MB at most) are parsed whole up to this
+ * size; the CLI's heap is capped (bin/customer-graph.js), and parsing costs several times the bytes.
+ */
+const maxLooseObjectBytes = 16 * 1024 * 1024
 /** Enough of a loose file to see whether it holds an array or an object. */
 const sniffBytes = 64 * 1024
 /** Rejected input is kept for people to look at, not in full when huge. */

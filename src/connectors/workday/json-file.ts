@@ -16,8 +16,11 @@ type Shape = (typeof shapes)[number]
 
 type Probe = { kind: 'found'; hasIdColumn: boolean; first: unknown } | { kind: 'missing' } | { kind: 'error'; error: unknown }
 
-/** A REST page is read whole only to learn its `total`; pages hold at most 100 workers. */
-const REST_PAGE_MAX_BYTES = 64 * 1024 * 1024
+/**
+ * A REST page is read whole only to learn its `total`; pages hold at most 100 workers. Bounded well
+ * below the CLI's heap cap (bin/customer-graph.js), as parsing costs several times the bytes.
+ */
+const REST_PAGE_MAX_BYTES = 16 * 1024 * 1024
 
 /**
  * Reads a JSON worker file: a RaaS report `{"Report_Entry": [ … ]}`, a REST workers page
