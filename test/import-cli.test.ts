@@ -116,7 +116,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
   })
 
   it('lands the good rows around bad ones and keeps each bad row with its code and line', async () => {
-    const { code, report } = await importJson('salesforce', corpus.contacts!)
+    const { code, report } = await importJson('salesforce', corpus.contacts!, '--connection', 'corpus')
     expect(code).toBe(0)
     expect(report.status).toBe('partial')
     expect(report.records).toMatchObject({ read: 7, new: 4, rejected: 3 })
@@ -128,7 +128,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
     ])
     for (const error of report.errors) expect(error.message).toContain('Contact.csv')
     const landed = await inspect(async ({ db }) => {
-      const records = await db.selectFrom('source_records').select('source_id').where('object_type', '=', 'Contact').orderBy('source_id').execute()
+      const records = await db.selectFrom('source_records').select('source_id').where('connection_id', '=', 'corpus').orderBy('source_id').execute()
       const rejected = await db.selectFrom('rejected_records').select(['code', 'raw']).where('run_id', '=', report.runId).orderBy('id').execute()
       return { records: records.map((row) => row.source_id), rejected }
     })
@@ -172,7 +172,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
   })
 
   it('prints a short summary for a person', async () => {
-    const result = await runCliProcess(['import', 'salesforce', corpus.contacts!], { cwd, env })
+    const result = await runCliProcess(['import', 'salesforce', corpus.contacts!, '--connection', 'corpus'], { cwd, env })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^salesforce import of .*Contact\.csv: partial in [\d.]+s \(run \d+\)\n {2}read 7 · new 0 · changed 0 · unchanged 4 · rejected 3 · deleted 0\n {2}3 error\(s\)/)
     expect(result.stdout).toMatch(/E_CSV_COLUMNS .*Contact\.csv, line 3: the row has 5 values/)
@@ -196,7 +196,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
     expect(truncated.report.errors).toMatchObject([{ code: 'E_MASS_DELETE' }])
     const forced = await importJson('salesforce', exportDir, '--connection', 'sf-deletes', '--allow-mass-delete')
     expect(forced.report.records.deleted).toBe(15)
-    const partial = await importJson('salesforce', path.join(exportDir, 'Contact.csv'), '--partial')
+    const partial = await importJson('salesforce', path.join(exportDir, 'Contact.csv'), '--connection', 'sf-deletes', '--partial')
     expect(partial.report.records.deleted).toBe(0)
   })
 

@@ -168,6 +168,17 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(revived.deleted_at).toBeNull()
   })
 
+  it('deletes by absence only records of the same connection: another org of the system is untouched', async () => {
+    const orgA = Array.from({ length: 20 }, (_, index) => contact(`003A${String(index).padStart(2, '0')}`, `A${index}`))
+    const orgB = Array.from({ length: 20 }, (_, index) => contact(`003B${String(index).padStart(2, '0')}`, `B${index}`))
+    await importItems([...orgA, complete], { connectionId: 'org-a' })
+    const report = await importItems([...orgB.slice(1), complete], { connectionId: 'org-b' })
+    expect(report.records.deleted).toBe(0)
+    const again = await importItems([...orgB.slice(2), complete], { connectionId: 'org-b' })
+    expect(again.deletions).toEqual([{ objectType: 'Contact', live: 19, missing: 1, applied: true }])
+    expect(await store.db.selectFrom('source_records').select('id').where('deleted_at', 'is not', null).execute()).toHaveLength(1)
+  })
+
   it('refuses to delete more than the allowed share unless told to', async () => {
     const all = Array.from({ length: 10 }, (_, index) => contact(`003${index}`, `Person ${index}`))
     await importItems([...all, complete])

@@ -13,21 +13,22 @@ export interface DeletionDecision {
 
 /**
  * After an error-free complete read of one object type, marks the live records the read did not
- * contain as deleted (soft, with evidence). Refuses when more than `maxShare` of the live records would
+ * contain as deleted (soft, with evidence). Only records this connection last wrote: a connection is
+ * one org or workspace, and its export says nothing about another's records of the same system. Refuses when more than `maxShare` of the live records would
  * go, unless allowed: a truncated or wrong export must not wipe the graph.
  */
 export async function inferDeletions(
   trx: Transaction<DB>,
-  options: { system: SystemName; objectType: string; runId: number; now: Date; maxShare: number; allowMassDelete: boolean },
+  options: { system: SystemName; connectionId: string; objectType: string; runId: number; now: Date; maxShare: number; allowMassDelete: boolean },
 ): Promise<DeletionDecision> {
-  const { system, objectType, runId } = options
+  const { system, connectionId, objectType, runId } = options
   const { rows } = await sql<{ live: number; missing: number }>`
     select count(*)::int as live,
            count(*) filter (where not exists (
              select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
            ))::int as missing
     from source_records s
-    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred`.execute(trx)
+    where s.system = ${system} and s.connection_id = ${connectionId} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred`.execute(trx)
   const { live, missing } = rows[0] ?? { live: 0, missing: 0 }
   const decision: DeletionDecision = { objectType, live, missing, applied: false }
   if (missing === 0) return decision
@@ -37,7 +38,7 @@ export async function inferDeletions(
   await sql`
     update source_records s
     set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId}
-    where s.system = ${system} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred
+    where s.system = ${system} and s.connection_id = ${connectionId} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred
       and not exists (
         select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
       )`.execute(trx)

@@ -162,6 +162,7 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
       const decision = await deps.db.transaction().execute((trx) =>
         inferDeletions(trx, {
           system,
+          connectionId,
           objectType,
           runId,
           now: deps.clock.now(),
