@@ -27,7 +27,7 @@ export class GuardedUnionFind {
   setExclusive(index: number, type: string, value: string): void {
     const root = this.find(index)
     let values = this.#exclusive.get(root)
-    if (!values) this.#exclusive.set(root, (values = new Map()))
+    if (!values) this.#exclusive.set(root, (values = new Map<string, string>()))
     values.set(type, value)
   }
 
