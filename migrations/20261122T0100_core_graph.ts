@@ -64,15 +64,15 @@ const tables: Table[] = [
   },
   {
     name: 'source_records',
-    comment: 'Raw records as landed from a source, one row per (system, object type, source id), whether they came from an export or the API. The only input of normalisation.',
+    comment: 'Raw records as landed from a source, one row per (connection, object type, source id), whether they came from an export or the API of that connection. The only input of normalisation.',
     columns: [
       c('id', 'bigint generated always as identity primary key', 'Internal record number.'),
       c('system', `text not null check (system in ${SYSTEMS})`, 'Source system.'),
       c('object_type', 'text not null', 'Object type as the source names it: Contact, Account, user, channel, worker, contact, calendar_attendee …'),
       c('source_id', 'text not null', 'The id in the source system (Salesforce ids in their 18-character form).'),
-      c('connection_id', 'text not null references connections (id)', 'The connection that last wrote the record.'),
+      c('connection_id', 'text not null references connections (id)', 'The connection (one org, workspace or tenant) the record belongs to: ids are unique within it.'),
       c('payload', 'jsonb not null', 'The raw record as read (parsed CSV row, JSON object), secrets never included.'),
-      c('content_hash', 'text not null', 'SHA-256 (hex) of the canonical JSON of payload; unchanged records are skipped by it.'),
+      c('content_hash', 'text not null', 'SHA-256 (hex) of the canonical JSON of payload and of the normaliser settings it was read with; unchanged records are skipped by it.'),
       c('source_updated_at', 'timestamptz', 'Last modification time the source reports (SystemModstamp, updated, ts), when it reports one.'),
       c('first_seen_at', 'timestamptz not null default now()', 'When the record first landed.'),
       c('last_seen_at', 'timestamptz not null default now()', 'When a read last saw the record, changed or not.'),
@@ -83,9 +83,10 @@ const tables: Table[] = [
       c('deleted_at', 'timestamptz', 'Soft deletion time; null while the record exists in the source.'),
       c('deletion_evidence', 'jsonb', 'Why it is considered deleted: {reason, run_id, …} (IsDeleted flag, absent from a complete export, API deleted list).'),
     ],
-    constraints: ['unique (system, object_type, source_id)'],
+    // Per connection: Workday employee ids, for one, are unique only within a tenant.
+    constraints: ['unique (connection_id, object_type, source_id)'],
     indexes: [
-      'create index source_records_connection_idx on source_records (connection_id, object_type)',
+      'create index source_records_system_id_idx on source_records (system, object_type, source_id)',
       'create index source_records_last_changed_idx on source_records (last_changed_at)',
     ],
   },

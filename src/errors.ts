@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'E_DB_CONNECT'
   | 'E_DB_MIGRATION'
   | 'E_DATA_DIR_LOCKED'
+  | 'E_ALREADY_RUNNING'
   | 'E_INTERNAL'
 
 /** Where in the input a problem sits: a file and line, an archive entry, a JSON path, a parameter. */

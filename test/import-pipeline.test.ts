@@ -179,6 +179,37 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(await store.db.selectFrom('source_records').select('id').where('deleted_at', 'is not', null).execute()).toHaveLength(1)
   })
 
+  it('judges the deletion share against the records that existed before the run, not ones it added', async () => {
+    const old = Array.from({ length: 100 }, (_, index) => contact(`003O${String(index).padStart(3, '0')}`, `Old ${index}`))
+    const padding = Array.from({ length: 1000 }, (_, index) => contact(`003N${String(index).padStart(4, '0')}`, `New ${index}`))
+    await importItems([...old, complete], { pageSize: 500 })
+    const report = await importItems([...old.slice(0, 5), ...padding, complete], { pageSize: 500 })
+    expect(report.deletions).toEqual([{ objectType: 'Contact', live: 100, missing: 95, applied: false }])
+    expect(report.records.deleted).toBe(0)
+    expect(report.errors).toMatchObject([{ code: 'E_MASS_DELETE' }])
+  })
+
+  it('keeps ids with NUL characters and drops impossible source times instead of failing the page', async () => {
+    const odd = (sourceId: string, sourceUpdatedAt: string, line: number): ExportItem => ({
+      type: 'record',
+      record: { objectType: 'Contact', sourceId, payload: { Id: sourceId, Name: 'Odd' }, sourceUpdatedAt, provenance: { file: 'Contact.csv', line } },
+    })
+    const report = await importItems([
+      odd('003\u0000A', '2024-05-01T10:00:00+02:00', 2),
+      odd('003B', '+033658-09-27T01:46:39.000Z', 3),
+      odd('003C', '2024-02-30T10:00:00Z', 4),
+      contact('003D', 'Fine', 5),
+    ])
+    expect(report.records).toMatchObject({ new: 4, rejected: 0 })
+    const rows = await store.db.selectFrom('source_records').select(['source_id', 'source_updated_at', 'normalize_issues']).orderBy('id').execute()
+    expect(rows.map((row) => [row.source_id, row.source_updated_at?.toISOString() ?? null, (row.normalize_issues as { code: string }[] | null)?.[0]?.code ?? null])).toEqual([
+      ['003\uFFFDA', '2024-05-01T08:00:00.000Z', null],
+      ['003B', null, 'W_SOURCE_TIME'],
+      ['003C', null, 'W_SOURCE_TIME'],
+      ['003D', null, null],
+    ])
+  })
+
   it('refuses to delete more than the allowed share unless told to', async () => {
     const all = Array.from({ length: 10 }, (_, index) => contact(`003${index}`, `Person ${index}`))
     await importItems([...all, complete])
@@ -248,6 +279,40 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     })
     expect(report.records.new).toBe(5)
     expect(pages).toBe(3)
+  })
+
+  it('rebuilds canonical records when the normaliser settings change, though the payload did not', async () => {
+    await importItems([contact('003A', 'Ada')], { settings: { mapping: { Name: 'fullName' } } })
+    const same = await importItems([contact('003A', 'Ada')], { settings: { mapping: { Name: 'fullName' } } })
+    expect(same.records).toMatchObject({ unchanged: 1, changed: 0 })
+    const remapped = await importItems([contact('003A', 'Ada')], { settings: { mapping: { Name: 'preferredName' } } })
+    expect(remapped.records).toMatchObject({ unchanged: 0, changed: 1 })
+  })
+
+  it('lets one run per connection proceed at a time and marks a dead run abandoned', async () => {
+    if (target.name === 'server') {
+      // Another session (a dedicated connection, as another process would have) holds the lock.
+      await store.db.connection().execute(async (other) => {
+        const held = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('customer-graph:run:salesforce-export')) as locked`.execute(other)
+        expect(held.rows[0]!.locked).toBe(true)
+        try {
+          await expect(importItems([contact('003A', 'A')])).rejects.toMatchObject({ code: 'E_ALREADY_RUNNING' })
+        } finally {
+          await sql`select pg_advisory_unlock_all()`.execute(other)
+        }
+      })
+    }
+    const dead = await store.db
+      .insertInto('connections')
+      .values({ id: 'salesforce-export', system: 'salesforce', transport: 'export' })
+      .onConflict((conflict) => conflict.doNothing())
+      .execute()
+      .then(() => store.db.insertInto('sync_runs').values({ connection_id: 'salesforce-export', trigger: 'import', status: 'running' }).returning('id').executeTakeFirstOrThrow())
+    await store.db.insertInto('import_seen').values({ run_id: dead.id, object_type: 'Contact', source_id: 'x' }).execute()
+    await importItems([contact('003A', 'A')])
+    const run = await store.db.selectFrom('sync_runs').select(['status', 'finished_at']).where('id', '=', dead.id).executeTakeFirstOrThrow()
+    expect(run.status).toBe('abandoned')
+    expect(await store.db.selectFrom('import_seen').selectAll().execute()).toEqual([])
   })
 
   it('reports an input that cannot be opened as a failed run with its code and location', async () => {

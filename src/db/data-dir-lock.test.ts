@@ -36,6 +36,13 @@ describe('lockDataDir', () => {
     }
   })
 
+  it('counts a lock held on another host as held, and says how to clear it', () => {
+    const dir = scratchDir()
+    const lockFile = path.join(dir, 'customer-graph.lock')
+    fs.writeFileSync(lockFile, '1 1 some-other-container')
+    expect(() => lockDataDir(dir)).toThrow(new RegExp(`in use by process 1 on host some-other-container \\(if it is gone, delete ${lockFile.replaceAll('/', '\\/')}\\)`))
+  })
+
   it('takes over a lock left by a process that died, or by an earlier process with our pid', () => {
     const dir = scratchDir()
     const lockFile = path.join(dir, 'customer-graph.lock')

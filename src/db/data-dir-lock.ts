@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { CgError } from '../errors.ts'
 
@@ -6,9 +7,11 @@ import { CgError } from '../errors.ts'
  * PGlite does not guard its data folder: two processes that open the same one both start, and both
  * write. This lock file makes the second opener stop with a clear error instead.
  *
- * The file holds the owner's pid and its start time (performance.timeOrigin). A pid alone cannot tell a
- * live owner from a crashed one whose pid was reused, which is the rule in containers where the CLI is
- * always pid 1; pid and start time together can. A lock whose owner no longer runs is taken over.
+ * The file holds the owner's pid, its start time (performance.timeOrigin) and host name. A pid alone
+ * cannot tell a live owner from a crashed one whose pid was reused, which is the rule in containers
+ * where the CLI is always pid 1; pid and start time together can. An owner on another host (or in
+ * another container sharing the volume) cannot be checked at all, so its lock counts as held and the
+ * message says how to clear it. A lock whose owner on this host no longer runs is taken over.
  */
 export interface DataDirLock {
   release(): void
@@ -17,7 +20,7 @@ export interface DataDirLock {
 export function lockDataDir(dataDir: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true })
   const lockPath = path.join(dataDir, 'customer-graph.lock')
-  const me = `${process.pid} ${Math.round(performance.timeOrigin)}`
+  const me = `${process.pid} ${Math.round(performance.timeOrigin)} ${os.hostname()}`
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, me, { flag: 'wx' })
@@ -26,9 +29,11 @@ export function lockDataDir(dataDir: string): DataDirLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const owner = readOr(lockPath, '')
       if (ownerIsAlive(owner, me)) {
+        const [pid, , host] = owner.split(' ')
+        const where = host && host !== os.hostname() ? ` on host ${host} (if it is gone, delete ${lockPath})` : ''
         throw new CgError(
           'E_DATA_DIR_LOCKED',
-          `the data folder ${dataDir} is in use by process ${owner.split(' ')[0]}; wait for it to finish, stop it, or use another --data-dir`,
+          `the data folder ${dataDir} is in use by process ${pid}${where}; wait for it to finish, stop it, or use another --data-dir`,
           { location: { file: lockPath }, retryable: true },
         )
       }
@@ -43,6 +48,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
 
 function ownerIsAlive(owner: string, me: string): boolean {
   if (owner === me) return true // this process already holds it
+  const host = owner.split(' ')[2]
+  if (host !== undefined && host !== os.hostname()) return true // cannot be checked from here
   const pid = Number.parseInt(owner, 10)
   if (!Number.isInteger(pid) || pid <= 0) return false
   if (pid === process.pid) return false // our pid, another start time: a crashed earlier holder

@@ -22,8 +22,10 @@ export async function inferDeletions(
   options: { system: SystemName; connectionId: string; objectType: string; runId: number; now: Date; maxShare: number; allowMassDelete: boolean },
 ): Promise<DeletionDecision> {
   const { system, connectionId, objectType, runId } = options
+  // "Live" means live before this run: records it just added are all seen, and counting them would
+  // let an export padded with new ids pass the share check while it drops most of the old ones.
   const { rows } = await sql<{ live: number; missing: number }>`
-    select count(*)::int as live,
+    select count(*) filter (where s.first_run_id is distinct from ${runId})::int as live,
            count(*) filter (where not exists (
              select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
            ))::int as missing

@@ -50,7 +50,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   const firstInPage = dropDuplicatesInPage(page.records, rejects)
   const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, rejects)
 
-  const existing = await selectExisting(trx, page.system, fresh)
+  const existing = await selectExisting(trx, page.connectionId, fresh)
   const toWrite: PreparedRecord[] = []
   const toRefresh: number[] = []
   const counts: PageCounts = { new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 }
@@ -73,7 +73,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   }
 
   const ids = await upsertRecords(trx, page, toWrite, now)
-  await replaceCanonicalRecords(trx, toWrite, ids, existing)
+  await replaceCanonicalRecords(trx, toWrite, ids)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
       where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(toRefresh)}::jsonb))`.execute(trx)
@@ -141,13 +141,13 @@ interface ExistingRecord {
   last_seen_at: Date
 }
 
-async function selectExisting(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[]): Promise<Map<string, ExistingRecord>> {
+async function selectExisting(trx: Transaction<DB>, connectionId: string, records: PreparedRecord[]): Promise<Map<string, ExistingRecord>> {
   if (records.length === 0) return new Map()
   const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
   const { rows } = await sql<ExistingRecord>`
     select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.inferred, s.last_seen_at
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(object_type text, source_id text)
-    join source_records s on s.system = ${system} and s.object_type = k.object_type and s.source_id = k.source_id`.execute(trx)
+    join source_records s on s.connection_id = ${connectionId} and s.object_type = k.object_type and s.source_id = k.source_id`.execute(trx)
   return new Map(rows.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row]))
 }
 
@@ -173,8 +173,7 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
       case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues, r.inferred
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(object_type text, source_id text, payload jsonb,
       content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb, inferred boolean)
-    on conflict (system, object_type, source_id) do update set
-      connection_id = excluded.connection_id,
+    on conflict (connection_id, object_type, source_id) do update set
       payload = excluded.payload,
       content_hash = excluded.content_hash,
       source_updated_at = excluded.source_updated_at,
@@ -191,20 +190,11 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
   return new Map(landed.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row.id]))
 }
 
-async function replaceCanonicalRecords(
-  trx: Transaction<DB>,
-  records: PreparedRecord[],
-  ids: Map<string, number>,
-  existing: Map<string, ExistingRecord>,
-): Promise<void> {
-  const changedIds = records.flatMap((record) => {
-    const before = existing.get(keyOf(record.raw))
-    return before ? [before.id] : []
-  })
-  if (changedIds.length > 0) {
-    await sql`delete from canonical_records
-      where source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(changedIds)}::jsonb))`.execute(trx)
-  }
+/** Replaces the canonical records of every record the upsert wrote (by the ids it returned). */
+async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRecord[], ids: Map<string, number>): Promise<void> {
+  if (ids.size === 0) return
+  await sql`delete from canonical_records
+    where source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify([...ids.values()])}::jsonb))`.execute(trx)
   const rows = records.flatMap((record) => {
     const id = ids.get(keyOf(record.raw))
     return id === undefined ? [] : record.canonical.map((data, ordinal) => ({ source_record_id: id, ordinal, kind: data.kind, data }))

@@ -1,12 +1,12 @@
-import { sql } from 'kysely'
-import type { ExportConnector, ExportSource, InputLocation, RawRecord, RejectedInput } from '../connectors/types.ts'
+import { sql, type Kysely } from 'kysely'
+import type { ExportConnector, ExportSource, InputLocation, NormalizeIssue, RawRecord, RejectedInput } from '../connectors/types.ts'
 import type { Deps } from '../deps.ts'
 import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
-import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
+import type { DB, RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
-import { landPage, type PreparedRecord } from './land-page.ts'
-import { storableJson } from './storable.ts'
+import { landPage, type PageToLand, type PreparedRecord } from './land-page.ts'
+import { storableJson, storableText } from './storable.ts'
 
 export interface ImportRequest {
   connector: ExportConnector
@@ -14,7 +14,7 @@ export interface ImportRequest {
   path: string
   /** Opens the export; called inside the run, so an unreadable input is reported like any failure. */
   openSource: () => Promise<ExportSource>
-  /** Connection the records are landed under; default `<system>-export`. */
+  /** Connection the records belong to (one org, workspace or tenant); default `<system>-export`. */
   connectionId?: string
   /** Connector read options, e.g. a Workday column mapping. */
   readOptions?: Record<string, unknown>
@@ -57,6 +57,12 @@ export interface ImportReport {
   durationMs: number
 }
 
+/** The run's totals after a page, and everything that page rejected. */
+interface LandedTotals {
+  counts: RecordCounts
+  rejects: RejectedInput[]
+}
+
 const DEFAULT_PAGE_SIZE = 2000
 const MAX_PAGE_BYTES = 8 * 1024 * 1024
 const MAX_REPORTED_ERRORS = 1000
@@ -65,16 +71,29 @@ const MAX_REPORTED_ERRORS = 1000
  * Imports one export: reads it through the connector, lands it page by page (each page with the run's
  * progress in one transaction), then, after an error-free complete read of an object type, marks what
  * the export no longer contains as deleted. A crash loses nothing: a rerun lands the same records again,
- * skipping unchanged ones by hash.
+ * skipping unchanged ones by hash. One run per connection at a time, across processes.
  */
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportReport> {
+  const system = request.connector.system
+  const connectionId = request.connectionId ?? `${system}-export`
+  // One connection for the whole run: it holds the run's advisory lock (a session lock).
+  return deps.db.connection().execute(async (db) => {
+    const settings = { ...(await ensureConnection(db, connectionId, system)), ...request.settings }
+    await lockConnection(db, connectionId)
+    try {
+      await abandonDeadRuns(db, connectionId, deps.clock.now())
+      return await importLocked({ ...deps, db }, request, connectionId, settings)
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${lockName(connectionId)}))`.execute(db)
+    }
+  })
+}
+
+async function importLocked(deps: Deps, request: ImportRequest, connectionId: string, settings: Record<string, unknown>): Promise<ImportReport> {
   const { connector } = request
   const system = connector.system
-  const connectionId = request.connectionId ?? `${system}-export`
   const started = deps.clock.now()
-  const settings = { ...(await ensureConnection(deps, connectionId, system)), ...request.settings }
   const runId = await startRun(deps, connectionId, request.path)
-
   const report: ImportReport = {
     system,
     connection: connectionId,
@@ -92,7 +111,8 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error)
     else report.errorsOmitted++
   }
-
+  // What the canonical records derive from besides the payload: a new mapping must rebuild them.
+  const settingsJson = canonicalJson(settings)
   const completeTypes = new Set<string>()
   const rejectedTypes = new Set<string>()
   let records: PreparedRecord[] = []
@@ -101,16 +121,14 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
 
   const flush = async () => {
     if (records.length === 0 && rejects.length === 0) return
-    const page = { runId, connectionId, system, records, rejects }
+    const page: PageToLand = { runId, connectionId, system, records, rejects }
     records = []
     rejects = []
     pageBytes = 0
-    const now = deps.clock.now()
-    const landed = await deps.db.transaction().execute(async (trx) => {
-      const result = await landPage(trx, page, now)
-      const counts = addCounts(report.records, result.counts)
-      await trx.updateTable('sync_runs').set({ counts: JSON.stringify(counts) }).where('id', '=', runId).execute()
-      return { ...result, counts }
+    const landed = await landWhole(deps, page, report.records).catch((error: unknown) => {
+      // Bad data (SQLSTATE class 22: a value PostgreSQL cannot store) costs only its own record.
+      if (!isDataException(error)) throw error
+      return landOneByOne(deps, page, report.records)
     })
     report.records = landed.counts
     for (const reject of landed.rejects) {
@@ -124,69 +142,142 @@ export async function runImport(deps: Deps, request: ImportRequest): Promise<Imp
 
   let fatal: ReportedError | undefined
   try {
-    const source = await request.openSource()
-    for await (const item of connector.read(source, { options: request.readOptions ?? {} })) {
-      switch (item.type) {
-        case 'record': {
-          report.records.read++
-          const { prepared, bytes } = prepareRecord(connector, item.record, settings)
-          records.push(prepared)
-          pageBytes += bytes
-          break
+    try {
+      const source = await request.openSource()
+      for await (const item of connector.read(source, { options: request.readOptions ?? {} })) {
+        switch (item.type) {
+          case 'record': {
+            report.records.read++
+            const { prepared, bytes } = prepareRecord(connector, item.record, settings, settingsJson)
+            records.push(prepared)
+            pageBytes += bytes
+            break
+          }
+          case 'reject':
+            report.records.read++
+            rejects.push(item.reject)
+            pageBytes += (item.reject.raw?.length ?? 0) * 2
+            break
+          case 'complete':
+            completeTypes.add(item.objectType)
+            break
+          case 'skipped':
+            report.skipped.push({ location: item.location, reason: item.reason })
+            break
         }
-        case 'reject':
-          report.records.read++
-          rejects.push(item.reject)
-          pageBytes += (item.reject.raw?.length ?? 0) * 2
-          break
-        case 'complete':
-          completeTypes.add(item.objectType)
-          break
-        case 'skipped':
-          report.skipped.push({ location: item.location, reason: item.reason })
-          break
+        if (records.length + rejects.length >= (request.pageSize ?? DEFAULT_PAGE_SIZE) || pageBytes > MAX_PAGE_BYTES) await flush()
       }
-      if (records.length + rejects.length >= (request.pageSize ?? DEFAULT_PAGE_SIZE) || pageBytes > MAX_PAGE_BYTES) await flush()
+      await flush()
+    } catch (error) {
+      fatal = toReportedError(error, request.path)
+      // What was read before the failure is good: land it, then report why the read stopped.
+      await flush().catch((flushError: unknown) => noteError(toReportedError(flushError, request.path)))
+      noteError(fatal)
     }
-    await flush()
+
+    if (!fatal && request.deletion?.enabled !== false) {
+      const maxShare = request.deletion?.maxShare ?? 0.1
+      for (const objectType of [...completeTypes].sort()) {
+        if (rejectedTypes.has(objectType)) continue
+        const decision = await deps.db.transaction().execute((trx) =>
+          inferDeletions(trx, { system, connectionId, objectType, runId, now: deps.clock.now(), maxShare, allowMassDelete: request.deletion?.allowMassDelete ?? false }),
+        )
+        report.deletions.push(decision)
+        if (decision.applied) report.records.deleted += decision.missing
+        else if (decision.missing > 0) noteError(massDeleteError(decision, maxShare, request.path))
+      }
+    }
   } catch (error) {
-    // What was read before the failure is good: land it, then report why the read stopped.
-    await flush().catch(() => undefined)
     fatal = toReportedError(error, request.path)
     noteError(fatal)
+  } finally {
+    report.status = fatal ? 'failed' : report.errors.length > 0 ? 'partial' : 'succeeded'
+    report.durationMs = deps.clock.now().getTime() - started.getTime()
+    await finishRun(deps, report, fatal)
   }
-
-  if (!fatal && request.deletion?.enabled !== false) {
-    for (const objectType of [...completeTypes].sort()) {
-      if (rejectedTypes.has(objectType)) continue
-      const decision = await deps.db.transaction().execute((trx) =>
-        inferDeletions(trx, {
-          system,
-          connectionId,
-          objectType,
-          runId,
-          now: deps.clock.now(),
-          maxShare: request.deletion?.maxShare ?? 0.1,
-          allowMassDelete: request.deletion?.allowMassDelete ?? false,
-        }),
-      )
-      report.deletions.push(decision)
-      if (decision.applied) report.records.deleted += decision.missing
-      else if (decision.missing > 0) noteError(massDeleteError(decision, request.deletion?.maxShare ?? 0.1, request.path))
-    }
-  }
-
-  report.status = fatal ? 'failed' : report.errors.length > 0 ? 'partial' : 'succeeded'
-  report.durationMs = deps.clock.now().getTime() - started.getTime()
-  await finishRun(deps, report, fatal)
   return report
 }
 
+async function landWhole(deps: Deps, page: PageToLand, totals: RecordCounts): Promise<LandedTotals> {
+  return deps.db.transaction().execute(async (trx) => {
+    const landed = await landPage(trx, page, deps.clock.now())
+    const counts = addCounts(totals, landed.counts)
+    await trx.updateTable('sync_runs').set({ counts: JSON.stringify(counts) }).where('id', '=', page.runId).execute()
+    return { counts, rejects: landed.rejects }
+  })
+}
+
+/** A page PostgreSQL refused for its data: each record on its own, the one it cannot store rejected. */
+async function landOneByOne(deps: Deps, page: PageToLand, totals: RecordCounts): Promise<LandedTotals> {
+  let counts = totals
+  const rejects: RejectedInput[] = []
+  const single = (records: PreparedRecord[], pageRejects: RejectedInput[]): PageToLand => ({ ...page, records, rejects: pageRejects })
+  for (const record of page.records) {
+    try {
+      const landed = await landWhole(deps, single([record], []), counts)
+      counts = landed.counts
+      rejects.push(...landed.rejects)
+    } catch (error) {
+      if (!isDataException(error)) throw error
+      const reject: RejectedInput = {
+        code: 'E_UNSTORABLE',
+        message: `${record.raw.objectType} ${record.raw.sourceId}: the database cannot store this record (${errorMessage(error)}); it is not imported`,
+        location: record.raw.provenance,
+        objectType: record.raw.objectType,
+        raw: JSON.stringify(record.raw.payload),
+      }
+      const landed = await landWhole(deps, single([], [reject]), counts)
+      counts = landed.counts
+      rejects.push(...landed.rejects)
+    }
+  }
+  const landed = await landWhole(deps, single([], page.rejects), counts)
+  return { counts: landed.counts, rejects: [...rejects, ...landed.rejects] }
+}
+
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('22')
+}
+
 /** The record ready to land, and roughly what it weighs in a page (its JSON length). */
-function prepareRecord(connector: ExportConnector, raw: RawRecord, settings: Record<string, unknown>): { prepared: PreparedRecord; bytes: number } {
-  const clean: RawRecord = { ...raw, payload: storableJson(raw.payload), provenance: storableJson(raw.provenance) }
+function prepareRecord(
+  connector: ExportConnector,
+  raw: RawRecord,
+  settings: Record<string, unknown>,
+  settingsJson: string,
+): { prepared: PreparedRecord; bytes: number } {
+  const issues: NormalizeIssue[] = []
+  const sourceUpdatedAt = storableTime(raw.sourceUpdatedAt, issues)
+  const clean: RawRecord = {
+    ...raw,
+    objectType: storableText(raw.objectType),
+    sourceId: storableText(raw.sourceId),
+    payload: storableJson(raw.payload),
+    provenance: storableJson(raw.provenance),
+    ...(sourceUpdatedAt === undefined ? { sourceUpdatedAt: undefined } : { sourceUpdatedAt }),
+  }
   const json = canonicalJson(clean.payload)
-  return { prepared: normalizeRecord(connector, clean, hashCanonicalJson(json), settings), bytes: json.length * 2 }
+  const hash = hashCanonicalJson(`${json}\n${settingsJson}`)
+  const prepared = normalizeRecord(connector, clean, hash, settings)
+  prepared.issues.unshift(...issues)
+  return { prepared, bytes: json.length * 2 }
+}
+
+/**
+ * The source's modification time as ISO 8601 UTC, or nothing with an issue saying why it was dropped:
+ * unparseable, outside years 1–9999, or a calendar day that does not exist (V8 reads 2024-02-30 as
+ * March 1; PostgreSQL refuses it, which would fail the whole page).
+ */
+function storableTime(value: string | undefined, issues: NormalizeIssue[]): string | undefined {
+  if (value === undefined) return undefined
+  const time = Date.parse(value)
+  const date = new Date(time)
+  const stated = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
+  const dayExists = !stated || new Date(Date.UTC(Number(stated[1]), Number(stated[2]) - 1, Number(stated[3]))).getUTCDate() === Number(stated[3])
+  if (!Number.isNaN(time) && dayExists && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999) return date.toISOString()
+  issues.push({ code: 'W_SOURCE_TIME', message: `the source's modification time "${storableText(value)}" is not a valid date between years 1 and 9999; not kept` })
+  return undefined
 }
 
 function normalizeRecord(connector: ExportConnector, clean: RawRecord, hash: string, settings: Record<string, unknown>): PreparedRecord {
@@ -201,33 +292,54 @@ function normalizeRecord(connector: ExportConnector, clean: RawRecord, hash: str
       },
       { settings },
     )
-    return { raw: clean, hash, canonical: result.records, issues: result.issues }
+    return { raw: clean, hash, canonical: storableJson(result.records), issues: storableJson(result.issues) }
   } catch (error) {
     // A normaliser bug must not lose the raw record: it lands, with the failure recorded on it.
-    return { raw: clean, hash, canonical: [], issues: [{ code: 'E_NORMALIZE', message: errorMessage(error) }] }
+    return { raw: clean, hash, canonical: [], issues: [{ code: 'E_NORMALIZE', message: storableText(errorMessage(error)) }] }
   }
 }
 
-async function ensureConnection(deps: Deps, connectionId: string, system: SystemName): Promise<Record<string, unknown>> {
-  await deps.db
+async function ensureConnection(db: Kysely<DB>, connectionId: string, system: SystemName): Promise<Record<string, unknown>> {
+  await db
     .insertInto('connections')
     .values({ id: connectionId, system, transport: 'export' })
     .onConflict((conflict) => conflict.column('id').doNothing())
     .execute()
-  const connection = await deps.db.selectFrom('connections').select(['system', 'settings']).where('id', '=', connectionId).executeTakeFirstOrThrow()
+  const connection = await db.selectFrom('connections').select(['system', 'settings']).where('id', '=', connectionId).executeTakeFirstOrThrow()
   if (connection.system !== system) {
-    throw new CgError(
-      'E_CONFIG',
-      `connection "${connectionId}" belongs to ${connection.system}, not ${system}; choose another --connection name`,
-      { location: { parameter: '--connection' } },
-    )
+    throw new CgError('E_CONFIG', `connection "${connectionId}" belongs to ${connection.system}, not ${system}; choose another --connection name`, {
+      location: { parameter: '--connection' },
+    })
   }
   return connection.settings
 }
 
+const lockName = (connectionId: string) => `customer-graph:run:${connectionId}`
+
+async function lockConnection(db: Kysely<DB>, connectionId: string): Promise<void> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${lockName(connectionId)})) as locked`.execute(db)
+  if (rows[0]?.locked) return
+  const running = await db.selectFrom('sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'running').orderBy('id', 'desc').executeTakeFirst()
+  throw new CgError(
+    'E_ALREADY_RUNNING',
+    `connection "${connectionId}" is being imported or synced by another process${running ? ` (run ${running.id})` : ''}; wait for it to finish, or import under another --connection`,
+    { retryable: true, location: { parameter: '--connection' } },
+  )
+}
+
+/** With the connection's lock held, a run still marked running belongs to a process that died. */
+async function abandonDeadRuns(db: Kysely<DB>, connectionId: string, now: Date): Promise<void> {
+  const dead = await db
+    .updateTable('sync_runs')
+    .set({ status: 'abandoned', finished_at: now })
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute()
+  if (dead.length > 0) await db.deleteFrom('import_seen').where('run_id', 'in', dead.map((run) => run.id)).execute()
+}
+
 async function startRun(deps: Deps, connectionId: string, path: string): Promise<number> {
-  // Keys seen by runs that are over (a crash leaves them behind) are no longer needed by anyone.
-  await sql`delete from import_seen where run_id in (select id from sync_runs where status <> 'running')`.execute(deps.db)
   const run = await deps.db
     .insertInto('sync_runs')
     .values({
@@ -235,7 +347,7 @@ async function startRun(deps: Deps, connectionId: string, path: string): Promise
       trigger: 'import',
       status: 'running',
       started_at: deps.clock.now(),
-      input: JSON.stringify({ path }),
+      input: JSON.stringify(storableJson({ path })),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -250,7 +362,7 @@ async function finishRun(deps: Deps, report: ImportReport, fatal: ReportedError 
         status: report.status,
         finished_at: deps.clock.now(),
         counts: JSON.stringify(report.records),
-        error: fatal ? JSON.stringify(fatal) : null,
+        error: fatal ? JSON.stringify(storableJson(fatal)) : null,
       })
       .where('id', '=', report.runId)
       .execute()

@@ -43,6 +43,7 @@ export const importCommand: CliCommand = {
       await migrateToLatest(database.db)
       let bytes = 0
       let progress: ReturnType<typeof createProgress> | undefined
+      // The bar's timer keeps the process alive: it must stop on every path, failures included.
       const report = await runImport(
         { db: database.db, clock: systemClock, logger: context.logger },
         {
@@ -66,11 +67,11 @@ export const importCommand: CliCommand = {
           },
           onProgress: ({ records }) => progress?.update(bytes, records.read),
         },
-      )
-      progress?.stop()
+      ).finally(() => progress?.stop())
       context.logger.info({ runId: report.runId, status: report.status, records: report.records }, 'import finished')
-      // Rejects count as read; "nothing could be read" means not one good record came out of the input.
-      const nothingRead = report.records.read - report.records.rejected === 0 && report.errors.length > 0
+      // "Nothing could be read" means not one good record came out of the input and landed.
+      const landed = report.records.new + report.records.changed + report.records.unchanged
+      const nothingRead = landed === 0 && report.errors.length > 0
       return { data: report, text: formatReport(report), exitCode: nothingRead ? 1 : 0 }
     })
   },
