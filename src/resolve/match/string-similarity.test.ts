@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { damerauLevenshtein, jaro, jaroWinkler, withinOneEdit } from './string-similarity.ts'
+
+describe('jaro and jaroWinkler', () => {
+  it('match the published values', () => {
+    // Winkler (1990) and the usual textbook examples.
+    expect(jaro('martha', 'marhta')).toBeCloseTo(0.9444, 4)
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.9611, 4)
+    expect(jaro('dwayne', 'duane')).toBeCloseTo(0.8222, 4)
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 4)
+    expect(jaro('dixon', 'dicksonx')).toBeCloseTo(0.7667, 4)
+    expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.8133, 4)
+    expect(jaro('crate', 'trace')).toBeCloseTo(0.7333, 4)
+  })
+
+  it('is 1 for equal strings, 0 for empty or disjoint ones, and symmetric', () => {
+    expect(jaroWinkler('smith', 'smith')).toBe(1)
+    expect(jaroWinkler('', 'smith')).toBe(0)
+    expect(jaroWinkler('', '')).toBe(0)
+    expect(jaroWinkler('abc', 'xyz')).toBe(0)
+    expect(jaroWinkler('jellyfish', 'smellyfish')).toBeCloseTo(jaroWinkler('smellyfish', 'jellyfish'), 12)
+  })
+})
+
+describe('damerauLevenshtein', () => {
+  it('counts insertions, deletions, substitutions and adjacent swaps', () => {
+    expect(damerauLevenshtein('kitten', 'sitting')).toBe(3)
+    expect(damerauLevenshtein('saturday', 'sunday')).toBe(3)
+    expect(damerauLevenshtein('1804974', '1809474')).toBe(1)
+    expect(damerauLevenshtein('', 'abc')).toBe(3)
+    expect(damerauLevenshtein('abc', 'abc')).toBe(0)
+  })
+
+  it('is the unrestricted distance: a swapped pair may be edited again', () => {
+    // Optimal string alignment would say 3 here.
+    expect(damerauLevenshtein('ca', 'abc')).toBe(2)
+  })
+})
+
+describe('withinOneEdit', () => {
+  it('accepts one substitution, insertion, deletion or adjacent swap', () => {
+    expect(withinOneEdit('2119', '2119')).toBe(true)
+    expect(withinOneEdit('2119', '2118')).toBe(true)
+    expect(withinOneEdit('2119', '21190')).toBe(true)
+    expect(withinOneEdit('2119', '219')).toBe(true)
+    expect(withinOneEdit('2119', '1219')).toBe(true)
+  })
+
+  it('rejects two edits', () => {
+    expect(withinOneEdit('2119', '2991')).toBe(false)
+    expect(withinOneEdit('2119', '21')).toBe(false)
+    expect(withinOneEdit('abc', 'xbz')).toBe(false)
+  })
+})
