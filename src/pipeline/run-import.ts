@@ -64,6 +64,8 @@ interface LandedTotals {
 }
 
 const DEFAULT_PAGE_SIZE = 2000
+/** What one canonical record weighs in a page, roughly (objects, then JSON for the statement). */
+const CANONICAL_RECORD_BYTES = 400
 const MAX_PAGE_BYTES = 8 * 1024 * 1024
 const MAX_REPORTED_ERRORS = 1000
 
@@ -261,7 +263,9 @@ function prepareRecord(
   const hash = hashCanonicalJson(`${json}\n${settingsJson}`)
   const prepared = normalizeRecord(connector, clean, hash, settings)
   prepared.issues.unshift(...issues)
-  return { prepared, bytes: json.length * 2 }
+  // The page carries the canonical records too: a channel's 150k member ids become 150k links, each
+  // several times the size of its id in the payload.
+  return { prepared, bytes: json.length * 2 + prepared.canonical.length * CANONICAL_RECORD_BYTES }
 }
 
 /**
