@@ -104,16 +104,39 @@ describe('the real sample files', () => {
     expect(summary(items, samples)).toMatchInlineSnapshot(`
       [
         "record channel C061A0WJG @ zulip-slack-fixtures/channels.json $[0]",
+        "record channel_member C061A0WJG:U061A1R2R @ zulip-slack-fixtures/channels.json $[0].members[0]",
+        "record channel_member C061A0WJG:U061A5N1G @ zulip-slack-fixtures/channels.json $[0].members[1]",
         "record channel C061A0YJG @ zulip-slack-fixtures/channels.json $[1]",
+        "record channel_member C061A0YJG:U061A1R2R @ zulip-slack-fixtures/channels.json $[1].members[0]",
+        "record channel_member C061A0YJG:U061A5N1G @ zulip-slack-fixtures/channels.json $[1].members[1]",
+        "record channel_member C061A0YJG:U064KUGRJ @ zulip-slack-fixtures/channels.json $[1].members[2]",
         "record channel C061A0YJP @ zulip-slack-fixtures/channels.json $[2]",
+        "record channel_member C061A0YJP:U061A1R2R @ zulip-slack-fixtures/channels.json $[2].members[0]",
         "record channel C061A0HJG @ zulip-slack-fixtures/channels.json $[3]",
+        "record channel_member C061A0HJG:U061A3E0G @ zulip-slack-fixtures/channels.json $[3].members[0]",
         "record channel DJ47BL849 @ zulip-slack-fixtures/dms.json $[0]",
+        "record channel_member DJ47BL849:U061A1R2R @ zulip-slack-fixtures/dms.json $[0].members[0]",
+        "record channel_member DJ47BL849:U061A5N1G @ zulip-slack-fixtures/dms.json $[0].members[1]",
         "record channel DHX1UP7EG @ zulip-slack-fixtures/dms.json $[1]",
+        "record channel_member DHX1UP7EG:U061A5N1G @ zulip-slack-fixtures/dms.json $[1].members[0]",
+        "record channel_member DHX1UP7EG:U064KUGRJ @ zulip-slack-fixtures/dms.json $[1].members[1]",
         "record channel DK8HSJDHS @ zulip-slack-fixtures/dms.json $[2]",
+        "record channel_member DK8HSJDHS:U061A1R2R @ zulip-slack-fixtures/dms.json $[2].members[0]",
+        "record channel_member DK8HSJDHS:U064KUGRJ @ zulip-slack-fixtures/dms.json $[2].members[1]",
         "record channel DRS3PSLDK @ zulip-slack-fixtures/dms.json $[3]",
+        "record channel_member DRS3PSLDK:U064KUGRJ @ zulip-slack-fixtures/dms.json $[3].members[0]",
         "record channel G9HBG2A5D @ zulip-slack-fixtures/mpims.json $[0]",
+        "record channel_member G9HBG2A5D:U061A1R2R @ zulip-slack-fixtures/mpims.json $[0].members[0]",
+        "record channel_member G9HBG2A5D:U061A5N1G @ zulip-slack-fixtures/mpims.json $[0].members[1]",
+        "record channel_member G9HBG2A5D:U064KUGRJ @ zulip-slack-fixtures/mpims.json $[0].members[2]",
+        "record channel_member G9HBG2A5D:U061A3E0G @ zulip-slack-fixtures/mpims.json $[0].members[3]",
         "record channel G6H1Z0ZPS @ zulip-slack-fixtures/mpims.json $[1]",
+        "record channel_member G6H1Z0ZPS:U061A1R2R @ zulip-slack-fixtures/mpims.json $[1].members[0]",
+        "record channel_member G6H1Z0ZPS:U061A5N1G @ zulip-slack-fixtures/mpims.json $[1].members[1]",
+        "record channel_member G6H1Z0ZPS:U064KUGRJ @ zulip-slack-fixtures/mpims.json $[1].members[2]",
         "record channel G6N944JPL @ zulip-slack-fixtures/mpims.json $[2]",
+        "record channel_member G6N944JPL:U064KUGRJ @ zulip-slack-fixtures/mpims.json $[2].members[0]",
+        "record channel_member G6N944JPL:U061A3E0G @ zulip-slack-fixtures/mpims.json $[2].members[1]",
         "skipped @ README.md",
         "skipped @ slackapi-java-slack-sdk-json-logs/LICENSE",
         "skipped @ slackapi-java-slack-sdk-json-logs/auth.test.json",
@@ -227,23 +250,46 @@ describe('the real sample files', () => {
         ],
         "zulip-slack-fixtures/channels.json": [
           "record channel C061A0WJG",
+          "record channel_member C061A0WJG:U061A1R2R",
+          "record channel_member C061A0WJG:U061A5N1G",
           "record channel C061A0YJG",
+          "record channel_member C061A0YJG:U061A1R2R",
+          "record channel_member C061A0YJG:U061A5N1G",
+          "record channel_member C061A0YJG:U064KUGRJ",
           "record channel C061A0YJP",
+          "record channel_member C061A0YJP:U061A1R2R",
           "record channel C061A0HJG",
+          "record channel_member C061A0HJG:U061A3E0G",
         ],
         "zulip-slack-fixtures/dms.json": [
           "record channel DJ47BL849",
+          "record channel_member DJ47BL849:U061A1R2R",
+          "record channel_member DJ47BL849:U061A5N1G",
           "record channel DHX1UP7EG",
+          "record channel_member DHX1UP7EG:U061A5N1G",
+          "record channel_member DHX1UP7EG:U064KUGRJ",
           "record channel DK8HSJDHS",
+          "record channel_member DK8HSJDHS:U061A1R2R",
+          "record channel_member DK8HSJDHS:U064KUGRJ",
           "record channel DRS3PSLDK",
+          "record channel_member DRS3PSLDK:U064KUGRJ",
         ],
         "zulip-slack-fixtures/message_with_variety_files_and_rich_text.json": [
           "record message unknown:1772636065.551219",
         ],
         "zulip-slack-fixtures/mpims.json": [
           "record channel G9HBG2A5D",
+          "record channel_member G9HBG2A5D:U061A1R2R",
+          "record channel_member G9HBG2A5D:U061A5N1G",
+          "record channel_member G9HBG2A5D:U064KUGRJ",
+          "record channel_member G9HBG2A5D:U061A3E0G",
           "record channel G6H1Z0ZPS",
+          "record channel_member G6H1Z0ZPS:U061A1R2R",
+          "record channel_member G6H1Z0ZPS:U061A5N1G",
+          "record channel_member G6H1Z0ZPS:U064KUGRJ",
           "record channel G6N944JPL",
+          "record channel_member G6N944JPL:U064KUGRJ",
+          "record channel_member G6N944JPL:U061A3E0G",
         ],
         "zulip-slack-fixtures/test_slack_importer/random/2018-01-20.json": [
           "record message name:random:1516454398.000069",
@@ -391,10 +437,19 @@ describe('a corporate export ZIP', () => {
         "record user U0OLD @ users.json $[2]",
         "record user USLACKBOT @ users.json $[3]",
         "record channel C0GENERAL @ channels.json $[0]",
+        "record channel_member C0GENERAL:U0ADA @ channels.json $[0].members[0]",
+        "record channel_member C0GENERAL:U0BOB @ channels.json $[0].members[1]",
         "record channel C0SHARED @ channels.json $[1]",
+        "record channel_member C0SHARED:U0ADA @ channels.json $[1].members[0]",
         "record channel D0ADABOB @ dms.json $[0]",
+        "record channel_member D0ADABOB:U0ADA @ dms.json $[0].members[0]",
+        "record channel_member D0ADABOB:U0BOB @ dms.json $[0].members[1]",
         "record channel G0PRIVATE @ groups.json $[0]",
+        "record channel_member G0PRIVATE:U0ADA @ groups.json $[0].members[0]",
         "record channel G0MPIM @ mpims.json $[0]",
+        "record channel_member G0MPIM:U0ADA @ mpims.json $[0].members[0]",
+        "record channel_member G0MPIM:U0BOB @ mpims.json $[0].members[1]",
+        "record channel_member G0MPIM:U0OLD @ mpims.json $[0].members[2]",
         "record message D0ADABOB:1600000000.000100 @ D0ADABOB/2020-09-13.json $[0]",
         "record user U0EXT @ acme-shared/2020-09-13.json $[0]",
         "record message C0SHARED:1600000100.000200 @ acme-shared/2020-09-13.json $[0]",
@@ -408,6 +463,7 @@ describe('a corporate export ZIP', () => {
         "record message G0PRIVATE:1600100100.000001 @ secret-plans/2020-09-14.json $[0]",
         "complete user",
         "complete channel",
+        "complete channel_member",
       ]
     `)
     expect(JSON.stringify(items)).not.toMatch(/xox/)
@@ -469,7 +525,10 @@ describe('a corporate export ZIP', () => {
     expect(records(items, 'user')).toEqual([])
     const withOption = await readAll(join(work, 'no-users.zip'), { ownTeamId: own })
     expect(records(withOption, 'user').map((record) => record.sourceId)).toEqual(['U0EXT'])
-    expect(withOption.filter((item) => item.type === 'complete')).toEqual([{ type: 'complete', objectType: 'channel' }])
+    expect(withOption.filter((item) => item.type === 'complete')).toEqual([
+      { type: 'complete', objectType: 'channel' },
+      { type: 'complete', objectType: 'channel_member' },
+    ])
     // A public-only export (channels.json without groups, dms and mpims) claims nothing about channels.
     const publicOnly = without(corporateExport, 'groups.json', 'dms.json', 'mpims.json')
     const publicItems = await readAll(await writeZip(join(work, 'public.zip'), publicOnly))
@@ -508,8 +567,12 @@ describe('an Enterprise Grid org export', () => {
         "record user W0ADA @ org_users.json $[0]",
         "record user W0BEA @ org_users.json $[1]",
         "record channel C0ANNOUNCE @ channels.json $[0]",
+        "record channel_member C0ANNOUNCE:W0ADA @ channels.json $[0].members[0]",
+        "record channel_member C0ANNOUNCE:W0BEA @ channels.json $[0].members[1]",
         "record channel C0ACMEGEN @ teams/acme/channels.json $[0]",
+        "record channel_member C0ACMEGEN:W0ADA @ teams/acme/channels.json $[0].members[0]",
         "record channel C0BETAGEN @ teams/beta/channels.json $[0]",
+        "record channel_member C0BETAGEN:W0BEA @ teams/beta/channels.json $[0].members[0]",
         "record message C0ANNOUNCE:1610000000.000001 @ announce/2021-01-01.json $[0]",
         "record message C0ACMEGEN:1610000001.000001 @ teams/acme/general/2021-01-01.json $[0]",
         "record message C0ANNOUNCE:1610000004.000001 @ teams/beta/announce/2021-01-02.json $[0]",
@@ -518,10 +581,25 @@ describe('an Enterprise Grid org export', () => {
         "record message C0BETAGEN:1610000003.000001 @ teams/beta/general/2021-01-01.json $[1]",
         "complete user",
         "complete channel",
+        "complete channel_member",
       ]
     `)
     const { issues } = normalizeAll(items, { ownTeamIds: ['T0ACME', 'T0BETA'], ownEnterpriseId: 'E0ORG' })
     expect(issues).toEqual([])
+  })
+})
+
+describe('a channel with a very large member list', () => {
+  it('lands each membership as a small record of its own, so no record grows with the workspace', async () => {
+    const members = Array.from({ length: 50_000 }, (_, index) => `U${String(index).padStart(8, '0')}`)
+    const folder = join(work, 'big-channel')
+    await mkdir(folder, { recursive: true })
+    await writeFile(join(folder, 'channels.json'), JSON.stringify([{ id: 'C0GENERAL', name: 'general', created: 1, members }]))
+    const records = (await readAll(folder)).flatMap((item) => (item.type === 'record' ? [item.record] : []))
+    expect(records).toHaveLength(50_001)
+    expect(records[0]).toMatchObject({ objectType: 'channel', sourceId: 'C0GENERAL', payload: { member_count: 50_000 } })
+    expect(records[0]!.payload).not.toHaveProperty('members')
+    expect(records[50_000]).toMatchObject({ objectType: 'channel_member', sourceId: 'C0GENERAL:U00049999', provenance: { path: '$[0].members[49999]' } })
   })
 })
 
@@ -552,6 +630,7 @@ describe('bad input', () => {
         "reject E_SCHEMA user @ users.json $[1].id",
         "record user U0BOB @ users.json $[2]",
         "record channel C0GENERAL @ channels.json $[0]",
+        "record channel_member C0GENERAL:U0ADA @ channels.json $[0].members[0]",
         "reject E_JSON_SHAPE channel @ dms.json $",
         "record message C0GENERAL:1577836950.000100 @ bom.json $[0]",
         "reject E_EMPTY_INPUT  @ empty.json",

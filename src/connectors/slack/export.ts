@@ -87,7 +87,10 @@ export async function* readSlackExport(source: ExportSource, context: ReadContex
     }
   }
   if (state.usersFiles > 0 && !state.userRejected) yield { type: 'complete', objectType: 'user' }
-  if (state.channelFiles.size === Object.keys(channelFileTypes).length && !state.channelRejected) yield { type: 'complete', objectType: 'channel' }
+  if (state.channelFiles.size === Object.keys(channelFileTypes).length && !state.channelRejected) {
+    yield { type: 'complete', objectType: 'channel' }
+    yield { type: 'complete', objectType: 'channel_member' }
+  }
 }
 
 function readEntry(entry: ExportEntry, kind: EntryKind, state: ReadState): AsyncGenerator<ExportItem> {
@@ -130,8 +133,7 @@ async function* readChannelsFile(entry: ExportEntry, type: ConversationType, sco
   state.channelFiles.add(basename(entry.path))
   try {
     for await (const { value, path } of readJsonArray(await entry.open(), entry.location)) {
-      const item = channelItem(value, entry.location, path, state, { scope, type })
-      if (item) yield item
+      yield* channelItems(value, entry.location, path, state, { scope, type })
     }
   } catch (error) {
     yield fileReject(error, 'channel')
@@ -209,8 +211,7 @@ function* apiResponseItems(
     yield { type: 'skipped', location, reason: `${where}: a conversations.members response lists user ids without the channel they belong to; channel members come from channels.json or conversations.list` }
   } else if (Array.isArray(channels)) {
     for (const [index, value] of channels.entries()) {
-      const item = channelItem(value, location, `$.channels[${index}]`, state, undefined)
-      if (item) yield item
+      yield* channelItems(value, location, `$.channels[${index}]`, state, undefined)
     }
   } else if (Array.isArray(messages)) {
     for (const [index, value] of messages.entries()) yield* messageItems(value, location, `$.messages[${index}]`, state, channelFor)
@@ -218,8 +219,7 @@ function* apiResponseItems(
     const item = userItem(user, location, '$.user', state)
     if (item) yield item
   } else if (isObject(channel)) {
-    const item = channelItem(channel, location, '$.channel', state, undefined)
-    if (item) yield item
+    yield* channelItems(channel, location, '$.channel', state, undefined)
   } else if (typeof document.ts === 'string' || document.type === 'message') {
     yield* messageItems(document, location, '$', state, channelFor)
   } else if (isObject(profile)) {
@@ -255,30 +255,45 @@ function userItem(value: unknown, location: InputLocation, path: string, state: 
   }
 }
 
-function channelItem(
+/**
+ * A channel record, then one `channel_member` record per member. A workspace's #general lists every
+ * member (150k at a large company): as one record its links would not fit a bounded page, so each
+ * membership is a small record of its own, as the paginated conversations.members API returns them.
+ */
+function* channelItems(
   value: unknown,
   location: InputLocation,
   path: string,
   state: ReadState,
   exportFile: { scope: string; type: ConversationType } | undefined,
-): ExportItem | undefined {
+): Generator<ExportItem> {
   const parsed = slackChannelSchema.safeParse(value)
-  if (!parsed.success) return schemaItem(parsed.error, location, path, value, 'channel')
-  const channel = parsed.data
+  if (!parsed.success) {
+    yield schemaItem(parsed.error, location, path, value, 'channel')
+    return
+  }
+  const { members, ...channel } = parsed.data
   if (exportFile) state.channels.add(exportFile.scope, channel.id, channel.name)
   else state.channels.add('', channel.id, channel.name)
   // Grid: a shared channel can be listed at the org root and in a workspace's channel file.
-  if (state.channelIds.has(channel.id)) return undefined
+  if (state.channelIds.has(channel.id)) return
   state.channelIds.add(channel.id)
-  const conversationType = exportFile?.type ?? conversationTypeFromFlags(channel)
-  return {
+  const conversationType = exportFile?.type ?? conversationTypeFromFlags(parsed.data)
+  const memberIds = [...new Set((members ?? []).map((id) => id.trim()).filter((id) => id !== ''))]
+  yield {
     type: 'record',
     record: {
       objectType: 'channel',
       sourceId: channel.id,
-      payload: redactTokens({ ...channel, conversation_type: conversationType }),
+      payload: redactTokens({ ...channel, conversation_type: conversationType, ...(members ? { member_count: memberIds.length } : {}) }),
       provenance: { ...location, path },
     },
+  }
+  for (const [index, userId] of memberIds.entries()) {
+    yield {
+      type: 'record',
+      record: { objectType: 'channel_member', sourceId: `${channel.id}:${userId}`, payload: { channel: channel.id, user: userId }, provenance: { ...location, path: `${path}.members[${index}]` } },
+    }
   }
 }
 

@@ -388,3 +388,24 @@ describe('message → message', () => {
     expect(normalize(landed('team', 'T1', { id: 'T1' })).issues[0]?.code).toBe('E_UNKNOWN_OBJECT_TYPE')
   })
 })
+
+describe('channel_member → member_of link', () => {
+  it('links the user to the channel', () => {
+    expect(normalize(landed('channel_member', 'C01GENERAL:U01ADA', { channel: 'C01GENERAL', user: 'U01ADA' }))).toEqual({
+      records: [
+        {
+          kind: 'link',
+          linkType: 'member_of',
+          from: { system: 'slack', objectType: 'user', sourceId: 'U01ADA' },
+          to: { system: 'slack', objectType: 'channel', sourceId: 'C01GENERAL' },
+          attributes: {},
+        },
+      ],
+      issues: [],
+    })
+  })
+
+  it('reports a membership without a user', () => {
+    expect(normalize(landed('channel_member', 'C1:', { channel: 'C1' })).issues).toMatchObject([{ code: 'E_SCHEMA', path: 'user' }])
+  })
+})

@@ -4,6 +4,7 @@ import { refTo, type LandedRecord, type NormalizeContext, type NormalizeIssue, t
 import { conversationTypeFromFlags } from './conversation-type.ts'
 import { mentionedUserIds } from './mentions.ts'
 import {
+  slackChannelMemberSchema,
   slackChannelSchema,
   slackMessageSchema,
   slackUserSchema,
@@ -46,10 +47,15 @@ export function normalizeSlackRecord(record: LandedRecord, context: NormalizeCon
       return parsed(slackUserSchema, record, (user) => ({ records: [personOf(user, own)], issues: [] }))
     case 'channel':
       return parsed(slackChannelSchema, record, (channel) => ({ records: conversationOf(channel, own), issues: [] }))
+    case 'channel_member':
+      return parsed(slackChannelMemberSchema, record, (member) => ({ records: [memberLink(member.user, member.channel)], issues: [] }))
     case 'message':
       return parsed(slackMessageSchema, record, (message) => messageOf(message, record))
     default:
-      return { records: [], issues: [{ code: 'E_UNKNOWN_OBJECT_TYPE', message: `Slack has no object type "${record.objectType}"; expected user, channel or message.` }] }
+      return {
+        records: [],
+        issues: [{ code: 'E_UNKNOWN_OBJECT_TYPE', message: `Slack has no object type "${record.objectType}"; expected user, channel, channel_member or message.` }],
+      }
   }
 }
 
@@ -130,7 +136,6 @@ function statusOf(user: SlackUser): Person['status'] {
 }
 
 function conversationOf(channel: SlackChannel, own: OwnWorkspace): CanonicalRecord[] {
-  const channelRef = refTo('slack', 'channel', channel.id)
   const foreignTeams = foreignTeamIds(channel, own)
   const externallyShared = channel.is_ext_shared === true || (channel.is_shared === true && foreignTeams.length > 0)
   const conversation: Conversation = {
@@ -147,15 +152,14 @@ function conversationOf(channel: SlackChannel, own: OwnWorkspace): CanonicalReco
       createdAt: epochSecondsToIso(channel.created),
     }),
   }
+  // Members come as channel_member records of their own (see export.ts); a channel object from an API
+  // response or an older export may still carry them inline.
   const members = new Set((channel.members ?? []).map((id) => id.trim()).filter((id) => id !== ''))
-  const links: CanonicalRecord[] = [...members].map((userId) => ({
-    kind: 'link',
-    linkType: 'member_of',
-    from: refTo('slack', 'user', userId),
-    to: channelRef,
-    attributes: {},
-  }))
-  return [conversation, ...links]
+  return [conversation, ...[...members].map((userId) => memberLink(userId, channel.id))]
+}
+
+function memberLink(userId: string, channelId: string): CanonicalRecord {
+  return { kind: 'link', linkType: 'member_of', from: refTo('slack', 'user', userId), to: refTo('slack', 'channel', channelId), attributes: {} }
 }
 
 

@@ -57,6 +57,9 @@ const topicSchema = z.looseObject({ value: optionalString, creator: optionalStri
 export const conversationTypes = ['channel', 'private_channel', 'dm', 'group_dm'] as const
 export type ConversationType = (typeof conversationTypes)[number]
 
+/** One membership, as the reader lands it from a channel's `members` (or conversations.members). */
+export const slackChannelMemberSchema = z.object({ channel: z.string().min(1), user: z.string().min(1) })
+
 /** `channels.json`, `groups.json`, `dms.json`, `mpims.json`, `conversations.list`/`conversations.info`. */
 export const slackChannelSchema = z.looseObject({
   id: z.string().min(1),
