@@ -267,6 +267,22 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     expect(real).toEqual({ payload: { Id: '00300', Name: 'P0' }, inferred: false })
   })
 
+  it('folds repeated copies of an inferred record into the first, in a page and across pages, without an error', async () => {
+    const inferred = (id: string, name: string, index: number): ExportItem => ({
+      type: 'record',
+      record: { objectType: 'Contact', sourceId: id, payload: { Id: id, Name: name }, provenance: { file: 'cal.ics', line: index }, inferred: true },
+    })
+    // pageSize 2: the copies land in the same page as their first and in later pages.
+    const items = [inferred('x@a', 'X', 1), inferred('x@a', 'X later', 2), inferred('y@a', 'Y', 3), contact('003A', 'Ada'), inferred('x@a', 'X again', 5)]
+    const first = await importItems(items)
+    expect(first.errors).toEqual([])
+    expect(first.records).toMatchObject({ read: 3, new: 3, changed: 0, rejected: 0 })
+    const landed = await store.db.selectFrom('source_records').select(['source_id', 'payload']).where('source_id', '=', 'x@a').execute()
+    expect(landed).toEqual([{ source_id: 'x@a', payload: { Id: 'x@a', Name: 'X' } }])
+    const again = await importItems(items)
+    expect(again.records).toMatchObject({ read: 3, new: 0, changed: 0, unchanged: 3, rejected: 0 })
+  })
+
   it('commits large records in smaller pages, so memory is bounded by bytes and not only by count', async () => {
     const big = (id: string) => ({ ...contact(id, 'x'.repeat(3_000_000)) })
     let pages = 0

@@ -39,7 +39,9 @@ export interface RawRecord {
   /**
    * Pieced together from other records rather than read as itself (a Slack Connect sender known only
    * from messages). A complete read of its type does not speak for it, so it is never inferred
-   * deleted, and it never overwrites a record that was read as itself.
+   * deleted, and it never overwrites a record that was read as itself. A reader may hand the same
+   * inferred record out more than once in one read (to keep its memory flat): later copies are folded
+   * into the first, not reported as duplicates.
    */
   inferred?: boolean
 }

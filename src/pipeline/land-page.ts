@@ -27,6 +27,8 @@ export interface PageCounts {
   rejected: number
   /** Live records this page marked deleted (the source flags them, e.g. IsDeleted). */
   deleted: number
+  /** Repeated copies of inferred records folded into their first copy: read, but not records. */
+  folded: number
 }
 
 /** Unchanged records get last_seen_at refreshed at most this often, so re-reads write (almost) nothing. */
@@ -47,13 +49,14 @@ export interface LandedPage {
 
 export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date): Promise<LandedPage> {
   const rejects = [...page.rejects]
-  const firstInPage = dropDuplicatesInPage(page.records, rejects)
-  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, rejects)
+  const repeats = { folded: 0 }
+  const firstInPage = dropDuplicatesInPage(page.records, rejects, repeats)
+  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, rejects, repeats)
 
   const existing = await selectExisting(trx, page.connectionId, fresh)
   const toWrite: PreparedRecord[] = []
   const toRefresh: number[] = []
-  const counts: PageCounts = { new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 }
+  const counts: PageCounts = { new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0, folded: repeats.folded }
   for (const record of fresh) {
     const before = existing.get(keyOf(record.raw))
     const deleted = record.raw.deleted !== undefined
@@ -95,12 +98,18 @@ function duplicateReject(record: PreparedRecord, where: string): RejectedInput {
   }
 }
 
-function dropDuplicatesInPage(records: PreparedRecord[], rejects: RejectedInput[]): PreparedRecord[] {
+/** A repeated copy: an inferred one is folded into the first copy, any other is rejected. */
+function dropRepeat(record: PreparedRecord, rejects: RejectedInput[], repeats: { folded: number }): void {
+  if (record.raw.inferred) repeats.folded++
+  else rejects.push(duplicateReject(record, 'earlier in this input'))
+}
+
+function dropDuplicatesInPage(records: PreparedRecord[], rejects: RejectedInput[], repeats: { folded: number }): PreparedRecord[] {
   const seen = new Set<string>()
   const unique: PreparedRecord[] = []
   for (const record of records) {
     const key = keyOf(record.raw)
-    if (seen.has(key)) rejects.push(duplicateReject(record, 'earlier in this input'))
+    if (seen.has(key)) dropRepeat(record, rejects, repeats)
     else {
       seen.add(key)
       unique.push(record)
@@ -114,6 +123,7 @@ async function keepFirstSeenInRun(
   runId: number,
   records: PreparedRecord[],
   rejects: RejectedInput[],
+  repeats: { folded: number },
 ): Promise<PreparedRecord[]> {
   if (records.length === 0) return []
   const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
@@ -126,7 +136,7 @@ async function keepFirstSeenInRun(
   const firstSeen = new Set(rows.map((row) => keyOf({ objectType: row.object_type, sourceId: row.source_id })))
   return records.filter((record) => {
     if (firstSeen.has(keyOf(record.raw))) return true
-    rejects.push(duplicateReject(record, 'earlier in this input'))
+    dropRepeat(record, rejects, repeats)
     return false
   })
 }

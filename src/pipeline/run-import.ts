@@ -5,7 +5,7 @@ import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
 import type { DB, RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
-import { landPage, type PageToLand, type PreparedRecord } from './land-page.ts'
+import { landPage, type PageCounts, type PageToLand, type PreparedRecord } from './land-page.ts'
 import { storableJson, storableText } from './storable.ts'
 
 export interface ImportRequest {
@@ -374,9 +374,10 @@ async function finishRun(deps: Deps, report: ImportReport, fatal: ReportedError 
   })
 }
 
-function addCounts(total: RecordCounts, page: Omit<RecordCounts, 'read'>): RecordCounts {
+function addCounts(total: RecordCounts, page: PageCounts): RecordCounts {
   return {
-    read: total.read,
+    // A folded copy was counted when read, but it is no record of its own.
+    read: total.read - page.folded,
     new: total.new + page.new,
     changed: total.changed + page.changed,
     unchanged: total.unchanged + page.unchanged,

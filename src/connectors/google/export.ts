@@ -16,10 +16,13 @@ import { utf16ToUtf8 } from './utf16.ts'
  * Reads a Google Workspace export: a single file, a folder or a ZIP (Takeout-like) holding Admin console
  * users CSVs, Google Contacts CSVs, Directory API users JSON, People API connections JSON and Calendar
  * .ics files, in any mix. Each file's kind is told from its content; anything else is reported as
- * skipped. Rows and array elements are streamed one at a time.
+ * skipped. Rows and array elements are streamed one at a time; a record id repeated in the export is
+ * left to the pipeline to reject. Read option `attendeeWindow`: distinct calendar attendees held in
+ * memory before they are handed out (default ATTENDEE_WINDOW).
  */
-export async function* readGoogleExport(source: ExportSource, _context: ReadContext): AsyncGenerator<ExportItem> {
-  const state = new ReadState()
+export async function* readGoogleExport(source: ExportSource, context: ReadContext): AsyncGenerator<ExportItem> {
+  const window = context.options.attendeeWindow
+  const state = new ReadState(typeof window === 'number' && window >= 1 ? window : undefined)
   let entriesRead = 0
   const entries = source.entries()[Symbol.asyncIterator]()
   for (;;) {
@@ -37,10 +40,19 @@ export async function* readGoogleExport(source: ExportSource, _context: ReadCont
     entriesRead += 1
     yield* readEntry(next.value, state)
   }
-  for (const [sourceId, { email, name, location }] of state.allAttendees()) {
-    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload: { email, ...(name !== undefined ? { name } : {}) }, provenance: location } }
-  }
+  yield* attendeeItems(state)
   for (const objectType of state.completeObjectTypes()) yield { type: 'complete', objectType }
+}
+
+/**
+ * Calendar attendees as records of their own. They are pieced together from events, so they land as
+ * inferred records: an attendee handed out again in a later window is folded into the first copy.
+ */
+function* attendeeItems(state: ReadState): Generator<ExportItem> {
+  for (const [sourceId, { email, name, location }] of state.drainAttendees()) {
+    const payload = { email, ...(name !== undefined ? { name } : {}) }
+    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload, provenance: location, inferred: true } }
+  }
 }
 
 async function* readEntry(entry: ExportEntry, state: ReadState): AsyncGenerator<ExportItem> {
@@ -104,7 +116,7 @@ async function* readClassified(entry: ExportEntry, kind: Exclude<PrefixKind, { k
       yield* guarded(state, [kind.objectType], entry, readJsonFile(entry, stream, kind.objectType, kind.arrayPath, state))
       return
     case 'ics':
-      yield* guarded(state, ['event', 'calendar_attendee'], entry, readIcsFile(entry, stream, state))
+      yield* guarded(state, ['event'], entry, readIcsFile(entry, stream, state))
       return
     case 'csv':
       yield* readCsvFile(entry, stream, state)
@@ -132,29 +144,6 @@ function isoTimeOrUndefined(value: string | undefined): string | undefined {
   return value !== undefined && !Number.isNaN(Date.parse(value)) && /T.*(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : undefined
 }
 
-/**
- * Where a source id first came in the file being read ("line 2", "$.users[0]"): a file's second record
- * with the same id is rejected. Bounded by the number of records in one file, ids only.
- */
-type FirstSeen = Map<string, string>
-
-function firstSeenAt(location: InputLocation): string {
-  return location.line !== undefined ? `line ${location.line}` : (location.path ?? 'an earlier entry')
-}
-
-function duplicateReject(objectType: string, sourceId: string, location: InputLocation, firstAt: string, raw: string | undefined): ExportItem {
-  return {
-    type: 'reject',
-    reject: {
-      code: 'E_DUPLICATE_ID',
-      message: `${describeLocation(location)}: ${objectType} ${sourceId} already came at ${firstAt} of this file; the first one is kept, this one is not imported.`,
-      location,
-      objectType,
-      ...(raw !== undefined ? { raw } : {}),
-    },
-  }
-}
-
 // ---- JSON: Directory API users, People API connections / otherContacts ----
 
 /** People API: the CONTACT source's update time, else the latest of the sources'. */
@@ -166,10 +155,8 @@ function personUpdatedAt(sources: { type?: string | undefined; updateTime?: stri
 }
 
 async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'user' | 'contact', arrayPath: string[], state: ReadState): AsyncGenerator<ExportItem> {
-  const firstSeen: FirstSeen = new Map()
   for await (const { value, path } of readJsonArray(input, entry.location, { arrayPath })) {
     const location: InputLocation = { ...entry.location, path }
-    const raw = JSON.stringify(value)
     if (objectType === 'user') {
       const parsed = directoryUserSchema.safeParse(value)
       if (!parsed.success) {
@@ -178,12 +165,6 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
         continue
       }
       const sourceId = parsed.data.primaryEmail.trim().toLowerCase()
-      const first = firstSeen.get(sourceId)
-      if (first) {
-        yield duplicateReject(objectType, sourceId, location, first, raw)
-        continue
-      }
-      firstSeen.set(sourceId, firstSeenAt(location))
       const deletionTime = clean(parsed.data.deletionTime)
       yield {
         type: 'record',
@@ -204,12 +185,6 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
       continue
     }
     const sourceId = parsed.data.resourceName.trim()
-    const first = firstSeen.get(sourceId)
-    if (first) {
-      yield duplicateReject(objectType, sourceId, location, first, raw)
-      continue
-    }
-    firstSeen.set(sourceId, firstSeenAt(location))
     const updatedAt = personUpdatedAt(parsed.data.metadata?.sources)
     yield {
       type: 'record',
@@ -232,7 +207,6 @@ async function* readCsvFile(entry: ExportEntry, input: Readable, state: ReadStat
   let kind: CsvKind | undefined
   let objectType: 'user' | 'contact' | undefined
   let emailHeader: string | undefined
-  const firstSeen: FirstSeen = new Map()
   try {
     for await (const item of readCsv(input, entry.location)) {
       if (item.type === 'header') {
@@ -284,12 +258,6 @@ async function* readCsvFile(entry: ExportEntry, input: Readable, state: ReadStat
         yield { type: 'reject', reject: { code: sourceId.code, message, location, objectType, raw: item.raw } }
         continue
       }
-      const first = firstSeen.get(sourceId)
-      if (first) {
-        yield duplicateReject(objectType, sourceId, location, first, item.raw)
-        continue
-      }
-      firstSeen.set(sourceId, firstSeenAt(location))
       yield { type: 'record', record: { objectType, sourceId, payload: item.values, provenance: location } }
     }
   } catch (error) {
@@ -336,11 +304,9 @@ function eventPayload(event: IcsEvent): Record<string, unknown> {
 }
 
 async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadState): AsyncGenerator<ExportItem> {
-  const firstSeen: FirstSeen = new Map()
   for await (const item of readIcsEvents(input, entry.location)) {
     if (item.type === 'error') {
       state.block('event')
-      state.block('calendar_attendee')
       const location: InputLocation = { ...entry.location, ...(item.line !== undefined ? { line: item.line } : {}) }
       yield { type: 'reject', reject: { code: item.code, message: item.message, location, objectType: 'event', ...(item.raw !== undefined ? { raw: item.raw } : {}) } }
       continue
@@ -354,7 +320,6 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
     }
     if (clean(event.start) === undefined) {
       state.block('event')
-      state.block('calendar_attendee')
       yield {
         type: 'reject',
         reject: { code: 'E_GOOGLE_EVENT_NO_START', message: `${where}: VEVENT ${event.uid} has no DTSTART; an event needs a start date or date-time.`, location, objectType: 'event' },
@@ -362,12 +327,6 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
       continue
     }
     const sourceId = eventSourceId(event)
-    const first = firstSeen.get(sourceId)
-    if (first) {
-      yield duplicateReject('event', sourceId, location, first, undefined)
-      continue
-    }
-    firstSeen.set(sourceId, firstSeenAt(location))
     const updatedAt = isoTimeOrUndefined(event.lastModified)
     yield {
       type: 'record',
@@ -381,5 +340,6 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
       const name = cn !== undefined && cn.replace(/^mailto:/i, '').toLowerCase() !== email.toLowerCase() ? cn : undefined
       state.meetAttendee(email, name, location)
     }
+    if (state.attendeesDue()) yield* attendeeItems(state)
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What one read of a Google export has to remember across files: which object types it read, which
  * of them lost a record to an error (so the read is no complete export of that type), and the
- * calendar attendees it met.
+ * calendar attendees met since they were last handed out.
  */
 import type { InputLocation } from '../types.ts'
 
@@ -12,15 +12,24 @@ export interface Attendee {
   location: InputLocation
 }
 
+/**
+ * Distinct attendees held before they are handed out. Within this window every event's name for an
+ * attendee counts; the window keeps memory flat however many calendars an export holds.
+ */
+export const ATTENDEE_WINDOW = 20_000
+
 export class ReadState {
   private readonly seenTypes = new Set<string>()
   private readonly blockedTypes = new Set<string>()
   private allBlocked = false
-  /**
-   * Attendees by lower-cased email, landed once after every file is read so that a name given by any
-   * event counts, and a re-import lands the same record. Bounded by distinct attendees, not by events.
-   */
-  private readonly attendees = new Map<string, Attendee>()
+  /** Attendees by lower-cased email, in the order first met, until the window is drained. */
+  private attendees = new Map<string, Attendee>()
+
+  private readonly attendeeWindow: number
+
+  constructor(attendeeWindow = ATTENDEE_WINDOW) {
+    this.attendeeWindow = attendeeWindow
+  }
 
   seen(objectType: string): void {
     this.seenTypes.add(objectType)
@@ -49,8 +58,15 @@ export class ReadState {
     else if (known.name === undefined && name !== undefined) known.name = name
   }
 
-  /** Every attendee met, in the order first met. */
-  allAttendees(): IterableIterator<[string, Attendee]> {
-    return this.attendees.entries()
+  /** True when the window is full and the attendees met should be handed out. */
+  attendeesDue(): boolean {
+    return this.attendees.size >= this.attendeeWindow
+  }
+
+  /** Hands out the attendees met so far, in the order first met, and starts a new window. */
+  drainAttendees(): [string, Attendee][] {
+    const drained = [...this.attendees]
+    this.attendees = new Map()
+    return drained
   }
 }
