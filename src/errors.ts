@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'E_DB_MIGRATION'
   | 'E_DATA_DIR_LOCKED'
   | 'E_ALREADY_RUNNING'
+  | 'E_NOT_FOUND'
+  | 'E_AMBIGUOUS'
   | 'E_INTERNAL'
 
 /** Where in the input a problem sits: a file and line, an archive entry, a JSON path, a parameter. */

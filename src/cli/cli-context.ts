@@ -24,4 +24,6 @@ export interface CommandOutput<T> {
   text: string
   /** Non-zero when the command did run but failed at its job (e.g. an import that could read nothing). */
   exitCode?: number
+  /** The command already wrote its output to stdout (a CSV stream): print nothing more. */
+  printed?: boolean
 }

@@ -4,9 +4,13 @@ import { loadConfig } from '../config.ts'
 import { CgError, errorMessage, isCgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
+import { explainCommand } from './commands/explain.ts'
+import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
+import { linkCommand, unlinkCommand } from './commands/overrides.ts'
+import { resolveCommand } from './commands/resolve.ts'
 import { statusCommand } from './commands/status.ts'
 
 interface GlobalOptions {
@@ -21,7 +25,17 @@ export interface CliCommand {
   run(context: CommandContext, args: unknown[]): Promise<CommandOutput<unknown>>
 }
 
-const commands: CliCommand[] = [migrateCommand, statusCommand, importCommand, generateCommand]
+const commands: CliCommand[] = [
+  migrateCommand,
+  statusCommand,
+  importCommand,
+  resolveCommand,
+  explainCommand,
+  linkCommand,
+  unlinkCommand,
+  exportCommand,
+  generateCommand,
+]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */
 export async function runCli(io: CliIo): Promise<number> {
@@ -73,6 +87,7 @@ export async function runCli(io: CliIo): Promise<number> {
     return reportError(io, json, error)
   }
   if (!output) return 0
+  if (output.printed) return output.exitCode ?? 0
   io.stdout.write(json ? JSON.stringify(output.data) + '\n' : output.text.endsWith('\n') ? output.text : output.text + '\n')
   return output.exitCode ?? 0
 }

@@ -37,12 +37,16 @@ export async function inferDeletions(
   if (missing / live > options.maxShare && !options.allowMassDelete) return decision
 
   const evidence = JSON.stringify({ reason: 'missing_from_complete_export', run_id: runId })
+  // The deleted records leave their entities: queued for resolution in the same transaction.
   await sql`
+    with deleted as (
     update source_records s
     set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId}
     where s.system = ${system} and s.connection_id = ${connectionId} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred
       and not exists (
         select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
-      )`.execute(trx)
+      )
+    returning s.id)
+    insert into resolution_pending (source_record_id) select id from deleted on conflict do nothing`.execute(trx)
   return { ...decision, applied: true }
 }

@@ -77,6 +77,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
 
   const ids = await upsertRecords(trx, page, toWrite, now)
   await replaceCanonicalRecords(trx, toWrite, ids)
+  await queueForResolution(trx, ids)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
       where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(toRefresh)}::jsonb))`.execute(trx)
@@ -213,6 +214,14 @@ async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRe
   await sql`insert into canonical_records (source_record_id, ordinal, kind, data)
     select c.source_record_id, c.ordinal, c.kind, c.data
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(source_record_id bigint, ordinal integer, kind text, data jsonb)`.execute(trx)
+}
+
+/** Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. */
+async function queueForResolution(trx: Transaction<DB>, ids: Map<string, number>): Promise<void> {
+  if (ids.size === 0) return
+  await sql`insert into resolution_pending (source_record_id)
+    select value::bigint from jsonb_array_elements_text(${JSON.stringify([...ids.values()])}::jsonb)
+    on conflict do nothing`.execute(trx)
 }
 
 async function insertRejects(trx: Transaction<DB>, page: PageToLand, rejects: RejectedInput[]): Promise<void> {

@@ -44,16 +44,19 @@ export class GuardedUnionFind {
     return root
   }
 
-  /** Merges the sets of a and b; returns the refusal instead when a guard forbids it. */
-  union(a: number, b: number): Refusal | undefined {
+  /**
+   * Merges the sets of a and b; returns the refusal instead when a guard forbids it. `force` (a human
+   * override) merges whatever the guards say.
+   */
+  union(a: number, b: number, options: { force?: boolean } = {}): Refusal | undefined {
     let rootA = this.find(a)
     let rootB = this.find(b)
     if (rootA === rootB) return undefined
     const size = this.#size[rootA]! + this.#size[rootB]!
-    if (size > this.#maxSize) return { reason: 'cluster_too_large', size, maxSize: this.#maxSize }
+    if (size > this.#maxSize && options.force !== true) return { reason: 'cluster_too_large', size, maxSize: this.#maxSize }
     const valuesA = this.#exclusive.get(rootA)
     const valuesB = this.#exclusive.get(rootB)
-    if (valuesA && valuesB) {
+    if (valuesA && valuesB && options.force !== true) {
       for (const [type, value] of valuesB) {
         const other = valuesA.get(type)
         if (other !== undefined && other !== value) {

@@ -187,6 +187,44 @@ export interface LookupAuditTable {
   latency_ms: number
 }
 
+/** The entity kinds resolution builds from records (conversations map one to one). */
+export type ResolvedKind = 'person' | 'organization'
+
+export interface ResolutionKeysTable {
+  source_record_id: number
+  entity_kind: ResolvedKind
+  kind: string
+  value: string
+  role: 'identifier' | 'blocking'
+  is_generic: ColumnType<boolean, boolean | undefined, boolean>
+}
+
+export interface ResolutionPendingTable {
+  source_record_id: number
+  queued_at: DefaultTimestamp
+}
+
+export interface MatchOverridesTable {
+  id: Generated<number>
+  entity_kind: ResolvedKind
+  action: 'link' | 'unlink'
+  source_record_id: number
+  other_record_id: number | null
+  note: string | null
+  created_at: DefaultTimestamp
+}
+
+export interface MergeRefusalsTable {
+  id: Generated<number>
+  entity_kind: ResolvedKind
+  source_record_id: number
+  other_record_id: number
+  rule: string
+  reason: string
+  details: DefaultJson<Record<string, unknown>>
+  decided_at: DefaultTimestamp
+}
+
 export interface DB {
   connections: ConnectionsTable
   sync_runs: SyncRunsTable
@@ -203,6 +241,10 @@ export interface DB {
   activity_participants: ActivityParticipantsTable
   claims: ClaimsTable
   lookup_audit: LookupAuditTable
+  resolution_keys: ResolutionKeysTable
+  resolution_pending: ResolutionPendingTable
+  match_overrides: MatchOverridesTable
+  merge_refusals: MergeRefusalsTable
 }
 
 export const TABLE_NAMES = [
@@ -220,4 +262,8 @@ export const TABLE_NAMES = [
   'activity_participants',
   'claims',
   'lookup_audit',
+  'resolution_keys',
+  'resolution_pending',
+  'match_overrides',
+  'merge_refusals',
 ] as const satisfies readonly (keyof DB)[]

@@ -1,0 +1,51 @@
+/**
+ * Turns what a person types — an entity id, a record reference `system:objectType:sourceId`, or a
+ * bare source id — into the entity or record it names. Merged-away entity ids are followed to their
+ * survivor.
+ */
+import { sql, type Kysely } from 'kysely'
+import { CgError } from '../errors.ts'
+import type { DB, ResolvedKind, SystemName } from '../schema/database.ts'
+
+export type Subject =
+  | { type: 'entity'; entityId: string; kind: ResolvedKind | 'conversation'; redirectedFrom?: string }
+  | { type: 'record'; recordId: number; ref: string }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const SYSTEMS: readonly SystemName[] = ['slack', 'salesforce', 'workday', 'google']
+
+export async function findSubject(db: Kysely<DB>, text: string, parameter: string): Promise<Subject> {
+  const input = text.trim()
+  if (UUID.test(input)) {
+    const entity = await db.selectFrom('entities').select(['id', 'kind', 'redirect_to']).where('id', '=', input.toLowerCase()).executeTakeFirst()
+    if (!entity) throw new CgError('E_NOT_FOUND', `no entity ${input}`, { location: { parameter } })
+    if (entity.redirect_to === null) return { type: 'entity', entityId: entity.id, kind: entity.kind }
+    const survivor = await db.selectFrom('entities').select(['id', 'kind']).where('id', '=', entity.redirect_to).executeTakeFirstOrThrow()
+    return { type: 'entity', entityId: survivor.id, kind: survivor.kind, redirectedFrom: entity.id }
+  }
+  const [system, objectType, ...rest] = input.split(':')
+  if (SYSTEMS.includes(system as SystemName) && objectType && rest.length > 0) {
+    const sourceId = rest.join(':')
+    const record = await db
+      .selectFrom('source_records')
+      .select('id')
+      .where('system', '=', system as SystemName)
+      .where('object_type', '=', objectType)
+      .where('source_id', '=', sourceId)
+      .orderBy('id')
+      .executeTakeFirst()
+    if (!record) throw new CgError('E_NOT_FOUND', `no record ${input} has been imported`, { location: { parameter } })
+    return { type: 'record', recordId: record.id, ref: input }
+  }
+  const { rows } = await sql<{ id: number; system: string; object_type: string }>`
+    select id, system, object_type from source_records where source_id = ${input} order by id limit 3`.execute(db)
+  if (rows.length === 0) {
+    throw new CgError('E_NOT_FOUND', `"${input}" is no entity id, record reference (system:objectType:sourceId) or imported source id`, { location: { parameter } })
+  }
+  if (rows.length > 1) {
+    const refs = rows.map((row) => `${row.system}:${row.object_type}:${input}`).join(', ')
+    throw new CgError('E_AMBIGUOUS', `source id "${input}" names several records (${refs}); give the full reference`, { location: { parameter } })
+  }
+  const [row] = rows
+  return { type: 'record', recordId: row!.id, ref: `${row!.system}:${row!.object_type}:${input}` }
+}

@@ -1,0 +1,58 @@
+/**
+ * How organisations are resolved. Identifiers (shared domain, Slack team, cross-references) merge.
+ * Records with the same normalised name are scored: the name is good evidence on its own, but two
+ * records with different domains or countries are different companies that happen to share a name
+ * (Acme in Ohio, Acme in Lyon). Fixed weights, as for people. Pure.
+ */
+import { normalizePhone } from './keys/index.ts'
+import { organizationDomains } from './organization-keys.ts'
+import type { FeatureEvidence, PairScore, ResolutionStrategy } from './resolve-records.ts'
+import type { OrganizationRecord } from './resolvable.ts'
+
+export interface OrganizationFeatures {
+  domains: ReadonlySet<string>
+  country: string | undefined
+  phone: string | undefined
+}
+
+const NAME = 6
+const DOMAIN = { same: 6, different: -10 } as const
+const COUNTRY = { same: 1, different: -4 } as const
+const PHONE = { same: 3 } as const
+
+function features(organization: OrganizationRecord): OrganizationFeatures {
+  return {
+    domains: new Set(organizationDomains(organization)),
+    country: organization.country?.trim().toLowerCase() || undefined,
+    phone: normalizePhone(organization.phone),
+  }
+}
+
+function score(a: OrganizationFeatures, b: OrganizationFeatures, blockSize: number): PairScore {
+  const evidence: FeatureEvidence[] = [
+    { feature: 'prior', level: `${blockSize} with this name`, weight: Math.round(Math.log2(2 / Math.max(2, blockSize)) * 100) / 100 },
+    { feature: 'name', level: 'same normalised name', weight: NAME },
+  ]
+  if (a.domains.size > 0 && b.domains.size > 0) {
+    const same = [...a.domains].some((domain) => b.domains.has(domain))
+    evidence.push({ feature: 'domain', level: same ? 'same' : 'different', weight: same ? DOMAIN.same : DOMAIN.different })
+  }
+  if (a.country !== undefined && b.country !== undefined) {
+    const same = a.country === b.country
+    evidence.push({ feature: 'country', level: same ? 'same' : 'different', weight: same ? COUNTRY.same : COUNTRY.different })
+  }
+  if (a.phone !== undefined && a.phone === b.phone) evidence.push({ feature: 'phone', level: 'same', weight: PHONE.same })
+  return { weight: Math.round(evidence.reduce((sum, item) => sum + item.weight, 0) * 100) / 100, evidence }
+}
+
+export const organizationStrategy: ResolutionStrategy<OrganizationRecord, OrganizationFeatures> = {
+  features,
+  exclusive: () => [],
+  identifierConflict: () => undefined,
+  score,
+  matchWeight: 5,
+  conflictWeight: -4,
+  keyOrder: ['record', 'slack_team', 'domain'],
+  maxRecords: 500,
+  maxBlock: 200,
+}

@@ -1,0 +1,164 @@
+/**
+ * How people are resolved. Exclusive: one Workday worker, Google user, Salesforce user and Slack user
+ * per person, and one employee id. A shared email or phone does not merge records whose names
+ * contradict each other. Two records that no identifier joined but that share a name block (same
+ * family name, compatible initial) are scored: a Fellegi–Sunter style sum of log2 likelihood ratios
+ * with fixed, documented weights — fixed so that the result never depends on which records happened
+ * to be imported first (a model re-trained on each increment would). Each feature's level and weight
+ * is kept as evidence. Pure.
+ */
+import { givenNamesCompatible, isFreeMailDomain, isGenericMailbox, isGenericPhone, nicknameGroup, normalizeEmail, normalizeOrganizationName, normalizePhone, registrableDomain } from './keys/index.ts'
+import { jaroWinkler } from './match/string-similarity.ts'
+import { nameParts } from './person-keys.ts'
+import type { FeatureEvidence, PairScore, ResolutionStrategy } from './resolve-records.ts'
+import { formatRef, type PersonRecord } from './resolvable.ts'
+
+/** What the scorer compares, computed once per record. */
+export interface PersonFeatures {
+  given: string
+  family: string
+  emails: ReadonlySet<string>
+  /** Registrable domains of the record's non-free, non-generic email addresses. */
+  workDomains: ReadonlySet<string>
+  phones: ReadonlySet<string>
+  /** Organisation context: `ref:` account, `name:` normalised company name, `team:` Slack team, `domain:` work domain. */
+  organizations: ReadonlySet<string>
+  internal: boolean | null
+  bot: boolean
+}
+
+export function personFeatures(person: PersonRecord): PersonFeatures {
+  const { given, family } = nameParts(person)
+  const emails = new Set<string>()
+  const workDomains = new Set<string>()
+  for (const email of person.emails) {
+    const normalized = normalizeEmail(email.address)
+    if (!normalized || isGenericMailbox(normalized.local)) continue
+    emails.add(normalized.address)
+    const domain = registrableDomain(normalized.domain)
+    if (domain && !isFreeMailDomain(domain)) workDomains.add(domain)
+  }
+  const phones = new Set<string>()
+  for (const phone of person.phones) {
+    const e164 = normalizePhone(phone.number)
+    if (e164 && !isGenericPhone(e164)) phones.add(e164)
+  }
+  const organizations = new Set<string>([...workDomains].map((domain) => `domain:${domain}`))
+  if (person.organizationRef) organizations.add(`ref:${formatRef(person.organizationRef)}`)
+  const company = normalizeOrganizationName(person.organizationName)
+  if (company) organizations.add(`name:${company}`)
+  if (person.externalTeamId) organizations.add(`team:${person.externalTeamId}`)
+  return { given, family, emails, workDomains, phones, organizations, internal: person.internal, bot: person.isBot === true }
+}
+
+/**
+ * A link needs at least these odds (2^5 = 32:1, probability ≈ 0.97): more than a name alone gives,
+ * so namesakes stay apart unless something else — the organisation, both being our employees —
+ * agrees.
+ */
+export const MATCH_WEIGHT = 5
+/** At or below this, the two records are confidently different people: their clusters never merge. */
+export const CONFLICT_WEIGHT = -4
+
+const GIVEN = { exact: 4.5, nickname: 3, typo: 2, initial: 1, different: -8 } as const
+const ORGANIZATION = { same: 4, different: -3 } as const
+const SIDE = { bothInternal: 2.5, internalAndExternal: -4 } as const
+const PHONE = { different: -1 } as const
+/** Two different mailboxes at one company's domain are two people, however alike their names. */
+const EMAIL = { distinctAtSameDomain: -6 } as const
+const BOT = { mixed: -10 } as const
+
+/**
+ * `blockPeople`: how many distinct candidates (clusters) share the name block. The prior is the odds
+ * that two of them are one person, 2 : blockPeople — a rare name is evidence, a common one is not.
+ */
+export function scorePersonPair(a: PersonFeatures, b: PersonFeatures, blockPeople: number): PairScore {
+  const evidence: FeatureEvidence[] = [{ feature: 'prior', level: `${blockPeople} in name block`, weight: round(Math.log2(2 / Math.max(2, blockPeople))) }]
+  const add = (feature: string, level: string, weight: number) => evidence.push({ feature, level, weight })
+
+  const given = compareGiven(a.given, b.given)
+  if (given) add('given_name', given, GIVEN[given])
+
+  const organization = compareSets(a.organizations, b.organizations, organizationType)
+  if (organization) add('organization', organization, ORGANIZATION[organization])
+
+  if (a.internal === true && b.internal === true) add('side', 'both internal', SIDE.bothInternal)
+  else if ((a.internal === true && b.internal === false) || (a.internal === false && b.internal === true)) add('side', 'internal and external', SIDE.internalAndExternal)
+
+  if (a.phones.size > 0 && b.phones.size > 0 && !intersects(a.phones, b.phones)) add('phone', 'different', PHONE.different)
+
+  if (a.emails.size > 0 && b.emails.size > 0 && !intersects(a.emails, b.emails) && intersects(a.workDomains, b.workDomains)) {
+    add('email', 'different mailboxes at one domain', EMAIL.distinctAtSameDomain)
+  }
+  if (a.bot !== b.bot) add('bot', 'bot and person', BOT.mixed)
+
+  return { weight: round(evidence.reduce((sum, item) => sum + item.weight, 0)), evidence }
+}
+
+type GivenLevel = keyof typeof GIVEN
+
+function compareGiven(a: string, b: string): GivenLevel | undefined {
+  if (a === '' || b === '') return undefined
+  const wordA = firstWord(a)
+  const wordB = firstWord(b)
+  if (wordA === wordB) return 'exact'
+  if (wordA.length === 1 || wordB.length === 1) return wordA.charAt(0) === wordB.charAt(0) ? 'initial' : 'different'
+  if (givenNamesCompatible(wordA, wordB)) return nicknameGroup(wordA) !== undefined || wordA.length >= 3 ? 'nickname' : 'initial'
+  if (jaroWinkler(wordA, wordB) >= 0.92) return 'typo'
+  return 'different'
+}
+
+/** Same when they share a value; different when both have values of one type and share none. */
+function compareSets(a: ReadonlySet<string>, b: ReadonlySet<string>, typeOf: (value: string) => string): 'same' | 'different' | undefined {
+  if (a.size === 0 || b.size === 0) return undefined
+  if (intersects(a, b)) return 'same'
+  const typesA = new Set([...a].map(typeOf))
+  for (const value of b) if (typesA.has(typeOf(value))) return 'different'
+  return undefined
+}
+
+const organizationType = (token: string): string => token.slice(0, token.indexOf(':'))
+
+function intersects<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  for (const value of small) if (large.has(value)) return true
+  return false
+}
+
+function firstWord(folded: string): string {
+  const space = folded.indexOf(' ')
+  return space === -1 ? folded : folded.slice(0, space)
+}
+
+function round(weight: number): number {
+  return Math.round(weight * 100) / 100
+}
+
+/** Whether two records' names contradict each other: incompatible given names and different family names. */
+function namesConflict(a: PersonFeatures, b: PersonFeatures): boolean {
+  if (a.given === '' || b.given === '' || a.family === '' || b.family === '') return false
+  return a.family !== b.family && compareGiven(a.given, b.given) === 'different'
+}
+
+/** Account record types a person has at most one of, per system. */
+const EXCLUSIVE_ACCOUNTS: ReadonlySet<string> = new Set(['workday:worker', 'google:user', 'salesforce:User', 'slack:user'])
+/** Identifiers a contradiction in the names overrules (a shared phone or mailbox can be a family's). */
+const NAME_CHECKED: ReadonlySet<string> = new Set(['email', 'phone'])
+
+export const personStrategy: ResolutionStrategy<PersonRecord, PersonFeatures> = {
+  features: personFeatures,
+  exclusive(ref, keys) {
+    const values: [string, string][] = []
+    const account = `${ref.system}:${ref.objectType}`
+    if (EXCLUSIVE_ACCOUNTS.has(account)) values.push([`account ${account}`, ref.sourceId])
+    for (const key of keys) if (key.kind === 'employee_id' && key.role === 'identifier') values.push(['employee_id', key.value])
+    return values
+  },
+  identifierConflict: (kind, a, b) => (NAME_CHECKED.has(kind) && namesConflict(a, b) ? 'name_conflict' : undefined),
+  score: scorePersonPair,
+  matchWeight: MATCH_WEIGHT,
+  conflictWeight: CONFLICT_WEIGHT,
+  keyOrder: ['record', 'employee_id', 'email', 'phone'],
+  maxRecords: 200,
+  maxBlock: 500,
+}

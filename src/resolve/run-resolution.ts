@@ -1,0 +1,186 @@
+/**
+ * One resolution pass: takes every queued record (new, changed or deleted since the last pass),
+ * refreshes their keys, and re-resolves the closed scope around them, organisations first, then
+ * people — component by component, with stable entity ids. One transaction: a crash leaves the queue
+ * as it was, and the next pass redoes the work. One pass at a time, across processes.
+ */
+import { randomUUID } from 'node:crypto'
+import { sql, type Transaction } from 'kysely'
+import type { Deps } from '../deps.ts'
+import type { SourceRef } from '../schema/canonical.ts'
+import type { DB, ResolvedKind } from '../schema/database.ts'
+import { organizationStrategy } from './organization-strategy.ts'
+import { personStrategy } from './person-strategy.ts'
+import { resolveRecords, type OverrideInput, type RecordInput, type ResolutionStrategy } from './resolve-records.ts'
+import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } from './resolvable.ts'
+import { assignStableIds } from './stable-ids.ts'
+import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
+import { refreshKeys } from './store/refresh-keys.ts'
+import { buildScope, findComponents } from './store/resolution-scope.ts'
+import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
+
+export interface KindReport {
+  /** Records looked at: the queued ones and the closed scope around them. */
+  scope: number
+  components: number
+  entities: { created: number; kept: number; redirected: number; removed: number }
+  /** Members by the rule that linked them (seed = first record of an entity). */
+  rules: Record<string, number>
+  refusals: Record<string, number>
+}
+
+export interface ResolutionReport {
+  /** Queued records taken by this pass. */
+  queued: number
+  person: KindReport
+  organization: KindReport
+  durationMs: number
+}
+
+export interface ResolutionProgress {
+  stage: 'keys' | ResolvedKind
+  done: number
+  total: number
+}
+
+/** Records per batch of components written together (a larger component is a batch of its own). */
+const BATCH_RECORDS = 2000
+
+export async function runResolution(deps: Deps, options: { onProgress?: (progress: ResolutionProgress) => void } = {}): Promise<ResolutionReport> {
+  const started = deps.clock.now()
+  return deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
+    await sql`drop table if exists resolve_queue`.execute(trx)
+    await sql`create temp table resolve_queue (source_record_id bigint primary key) on commit drop`.execute(trx)
+    const { rows } = await sql<{ queued: number }>`
+      with taken as (delete from resolution_pending returning source_record_id),
+      queued as (insert into resolve_queue select source_record_id from taken returning 1)
+      select count(*)::int as queued from queued`.execute(trx)
+    const queued = rows[0]?.queued ?? 0
+    await refreshKeys(trx, (done) => options.onProgress?.({ stage: 'keys', done, total: queued }))
+    const now = deps.clock.now()
+    const organization = await resolveKind(trx, 'organization', organizationStrategy, now, options.onProgress)
+    const person = await resolveKind(trx, 'person', personStrategy, now, options.onProgress)
+    return { queued, organization, person, durationMs: deps.clock.now().getTime() - started.getTime() }
+  })
+}
+
+async function resolveKind<Data, Features>(
+  trx: Transaction<DB>,
+  kind: ResolvedKind,
+  strategy: ResolutionStrategy<Data, Features>,
+  now: Date,
+  onProgress?: (progress: ResolutionProgress) => void,
+): Promise<KindReport> {
+  const report: KindReport = { scope: 0, components: 0, entities: { created: 0, kept: 0, redirected: 0, removed: 0 }, rules: {}, refusals: {} }
+  report.scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock })
+  if (report.scope === 0) return report
+  const { ids, order, starts } = await findComponents(trx, kind)
+  report.components = starts.length - 1
+  const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
+  const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
+  const previousEntities = new Set<string>()
+
+  let component = 0
+  while (component < starts.length - 1) {
+    // A batch: whole components up to BATCH_RECORDS records (at least one component).
+    const first = component
+    while (component < starts.length - 1 && (component === first || starts[component + 1]! - starts[first]! <= BATCH_RECORDS)) component++
+    const componentIds: number[][] = []
+    for (let c = first; c < component; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
+    const batchIds = componentIds.flat()
+    const loaded = (await loadResolvables(trx, batchIds)).filter((record) => record.kind === kind)
+    const byId = new Map(loaded.map((record) => [record.id, record]))
+    const previous = await previousMembership(trx, kind, batchIds)
+    for (const entity of previous.entityOf.values()) previousEntities.add(entity)
+    const overrides = await overridesOf(trx, kind, batchIds)
+
+    const entities: EntityToWrite[] = []
+    const redirects = new Map<string, string>()
+    const refusals = []
+    for (const members of componentIds) {
+      const inputs: RecordInput<Data>[] = []
+      for (const id of members) {
+        const record = byId.get(id)
+        if (record) inputs.push({ id, ref: record.ref, data: record.data as Data, keys: record.keys.filter((key) => key.role === 'identifier' || !tooCommon.has(`${key.kind}\u0000${key.value}`)) })
+      }
+      if (inputs.length === 0) continue
+      const resolved = resolveRecords(strategy, inputs, overrides)
+      refusals.push(...resolved.refusals)
+      const refOf = (id: number) => formatRef(byId.get(id)!.ref)
+      const stable = assignStableIds({
+        clusters: resolved.clusters.map((cluster) => cluster.map((member) => refOf(member.recordId))),
+        previous: new Map(members.flatMap((id) => (previous.entityOf.has(id) && byId.has(id) ? [[refOf(id), previous.entityOf.get(id)!] as const] : []))),
+        age: previous.age,
+        newId: randomUUID,
+      })
+      resolved.clusters.forEach((cluster, index) => {
+        const id = stable.ids[index]!
+        const records = cluster.map((member) => byId.get(member.recordId)!)
+        entities.push({ id, created: stable.created.includes(id), displayName: displayName(kind, records), isInternal: internalOf(kind, records), members: cluster })
+      })
+      for (const [from, to] of stable.redirects) redirects.set(from, to)
+    }
+
+    const identifiers = new Map(loaded.map((record) => [record.id, record.keys.filter((key) => key.role === 'identifier').map(({ kind: keyKind, value, isGeneric }) => ({ kind: keyKind, value, isGeneric }))]))
+    await writeBatch(trx, { kind, recordIds: batchIds, entities, redirects, refusals, identifiers, now })
+    for (const entity of entities) {
+      if (entity.created) report.entities.created++
+      else report.entities.kept++
+      for (const member of entity.members) report.rules[member.rule] = (report.rules[member.rule] ?? 0) + 1
+    }
+    report.entities.redirected += redirects.size
+    for (const refusal of refusals) report.refusals[refusal.reason] = (report.refusals[refusal.reason] ?? 0) + 1
+    onProgress?.({ stage: kind, done: starts[component]!, total: ids.length })
+  }
+  report.entities.removed = await removeEmptyEntities(trx, kind, [...previousEntities])
+  return report
+}
+
+async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]) {
+  const { rows } = await sql<{ source_record_id: number; entity_id: string; created_at: Date }>`
+    select m.source_record_id, m.entity_id, e.created_at from entity_members m join entities e on e.id = m.entity_id
+    where m.entity_kind = ${kind} and m.source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(trx)
+  const entityOf = new Map(rows.map((row) => [row.source_record_id, row.entity_id]))
+  // Older entities win ties for an id: rank by creation time, then id.
+  const entities = [...new Map(rows.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+  return { entityOf, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
+}
+
+async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]): Promise<OverrideInput[]> {
+  const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
+    select id, action, source_record_id, other_record_id from match_overrides
+    where entity_kind = ${kind} and (source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+      or other_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+    order by id`.execute(trx)
+  return rows.map((row) => ({ id: row.id, action: row.action, recordId: row.source_record_id, otherRecordId: row.other_record_id }))
+}
+
+/** Which system's name for a person reads best: HR first, then the directory, CRM users, chat, CRM contacts. */
+const NAME_PREFERENCE = ['workday:worker', 'google:user', 'salesforce:User', 'slack:user', 'salesforce:Contact', 'salesforce:Lead', 'google:contact', 'google:calendar_attendee']
+
+function displayName(kind: ResolvedKind, records: readonly LoadedRecord[]): string | null {
+  const rank = (ref: SourceRef) => {
+    const position = NAME_PREFERENCE.indexOf(`${ref.system}:${ref.objectType}`)
+    return position === -1 ? NAME_PREFERENCE.length : position
+  }
+  const ordered = [...records].sort((a, b) => rank(a.ref) - rank(b.ref) || compareRefs(a.ref, b.ref))
+  for (const record of ordered) {
+    if (kind === 'organization') {
+      const name = (record.data as OrganizationRecord).name
+      if (name) return name
+      continue
+    }
+    const { name } = record.data as PersonRecord
+    const full = name.preferred && name.family ? `${name.preferred} ${name.family}` : (name.full ?? [name.given, name.family].filter(Boolean).join(' '))
+    if (full) return full
+  }
+  return null
+}
+
+function internalOf(kind: ResolvedKind, records: readonly LoadedRecord[]): boolean | null {
+  const values = records.map((record) => (record.data).internal)
+  if (values.includes(true)) return true
+  if (values.includes(false)) return false
+  return kind === 'organization' ? false : null
+}

@@ -1,0 +1,179 @@
+/**
+ * Which records one resolution must look at, and how they fall apart into independent components.
+ *
+ * The scope starts from the queued records of an entity kind and grows until it is closed: every
+ * record sharing a usable key with a record in scope, every record of an entity a record in scope
+ * belonged to, and every record a link override ties to one. Resolving a closed scope gives the same
+ * entities a full run would, whatever the order the records arrived in.
+ *
+ * The components are found with a union–find over typed arrays, fed by key groups streamed from the
+ * database in key order: memory is a few bytes per record in scope, never the records themselves.
+ */
+import { sql, type Transaction } from 'kysely'
+import type { DB, ResolvedKind } from '../../schema/database.ts'
+
+/** Above this share of a kind's records queued, the scope is simply all of them. */
+const FULL_RUN_SHARE = 0.5
+const STREAM_PAGE = 20_000
+
+export interface ScopeOptions {
+  kind: ResolvedKind
+  /** Blocking keys held by more records than this join nothing (see ResolutionStrategy.maxBlock). */
+  maxBlock: number
+}
+
+/** Fills temp tables resolve_scope (the closed scope) and resolve_big_blocks; returns the scope size. */
+export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): Promise<number> {
+  const { kind, maxBlock } = options
+  await sql`drop table if exists resolve_scope`.execute(trx)
+  await sql`drop table if exists resolve_big_blocks`.execute(trx)
+  await sql`create temp table resolve_scope (source_record_id bigint primary key, round integer not null) on commit drop`.execute(trx)
+  await sql`create temp table resolve_big_blocks on commit drop as
+    select kind, value from resolution_keys where entity_kind = ${kind} and role = 'blocking'
+    group by kind, value having count(*) > ${maxBlock}`.execute(trx)
+
+  const { rows: seeded } = await sql<{ seeds: number; total: number }>`
+    with seeds as (
+      insert into resolve_scope (source_record_id, round)
+      select q.source_record_id, 0 from resolve_queue q
+      where exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id and k.entity_kind = ${kind})
+         or exists (select 1 from entity_members m where m.source_record_id = q.source_record_id and m.entity_kind = ${kind})
+      returning 1)
+    select (select count(*) from seeds)::int as seeds,
+           (select count(distinct source_record_id) from resolution_keys where entity_kind = ${kind})::int as total`.execute(trx)
+  const { seeds, total } = seeded[0] ?? { seeds: 0, total: 0 }
+  if (seeds === 0) return 0
+
+  if (seeds >= FULL_RUN_SHARE * total) {
+    await sql`insert into resolve_scope (source_record_id, round)
+      select distinct source_record_id, 1 from resolution_keys where entity_kind = ${kind}
+      union select source_record_id, 1 from entity_members where entity_kind = ${kind}
+      on conflict do nothing`.execute(trx)
+  } else {
+    for (let round = 0; ; round++) {
+      const added = await expandScope(trx, kind, round)
+      if (added === 0) break
+    }
+  }
+  const { rows } = await sql<{ size: number }>`select count(*)::int as size from resolve_scope`.execute(trx)
+  return rows[0]?.size ?? 0
+}
+
+/** Adds the neighbours of the records added in `round`; returns how many were new. */
+async function expandScope(trx: Transaction<DB>, kind: ResolvedKind, round: number): Promise<number> {
+  const { rows } = await sql<{ added: number }>`
+    with frontier as (select source_record_id from resolve_scope where round = ${round}),
+    neighbours as (
+      select k2.source_record_id from frontier f
+      join resolution_keys k1 on k1.source_record_id = f.source_record_id and k1.entity_kind = ${kind} and not k1.is_generic
+      join resolution_keys k2 on k2.entity_kind = k1.entity_kind and k2.kind = k1.kind and k2.value = k1.value
+      where not exists (select 1 from resolve_big_blocks b where b.kind = k1.kind and b.value = k1.value)
+      union
+      select m2.source_record_id from frontier f
+      join entity_members m1 on m1.source_record_id = f.source_record_id and m1.entity_kind = ${kind}
+      join entity_members m2 on m2.entity_id = m1.entity_id and m2.entity_kind = ${kind}
+      union
+      select o.other_record_id from frontier f join match_overrides o on o.source_record_id = f.source_record_id
+      where o.entity_kind = ${kind} and o.action = 'link'
+      union
+      select o.source_record_id from frontier f join match_overrides o on o.other_record_id = f.source_record_id
+      where o.entity_kind = ${kind} and o.action = 'link'
+    ),
+    added as (
+      insert into resolve_scope (source_record_id, round) select source_record_id, ${round + 1} from neighbours
+      on conflict do nothing returning 1)
+    select count(*)::int as added from added`.execute(trx)
+  return rows[0]?.added ?? 0
+}
+
+export interface Components {
+  /** source_records.id of each scope record, by dense index (ascending ids). */
+  ids: Float64Array
+  /** Dense indexes grouped by component: component c is order[starts[c] .. starts[c + 1]). */
+  order: Int32Array
+  starts: Int32Array
+}
+
+/** Splits the scope into components: records joined by a usable key, a shared entity or a link override. */
+export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): Promise<Components> {
+  await sql`drop table if exists resolve_dense`.execute(trx)
+  await sql`drop table if exists resolve_groups`.execute(trx)
+  await sql`create temp table resolve_dense on commit drop as
+    select source_record_id, (row_number() over (order by source_record_id) - 1)::int as dense from resolve_scope`.execute(trx)
+  await sql`create index on resolve_dense (source_record_id)`.execute(trx)
+  // Every group that joins records: a usable key, an entity they belonged to, a link override.
+  await sql`create temp table resolve_groups on commit drop as
+    select row_number() over (order by grp, dense) as n, dense_rank() over (order by grp) as g, dense from (
+      select k.kind || chr(1) || k.value as grp, d.dense
+      from resolution_keys k join resolve_dense d on d.source_record_id = k.source_record_id
+      where k.entity_kind = ${kind} and not k.is_generic
+        and not exists (select 1 from resolve_big_blocks b where b.kind = k.kind and b.value = k.value)
+      union all
+      select 'entity' || chr(1) || m.entity_id::text, d.dense
+      from entity_members m join resolve_dense d on d.source_record_id = m.source_record_id
+      where m.entity_kind = ${kind}
+      union all
+      select 'override' || chr(1) || o.id::text, d.dense
+      from match_overrides o join resolve_dense d on d.source_record_id in (o.source_record_id, o.other_record_id)
+      where o.entity_kind = ${kind} and o.action = 'link'
+    ) grouped`.execute(trx)
+  await sql`create index on resolve_groups (n)`.execute(trx)
+
+  const { rows: idRows } = await sql<{ id: number }>`select source_record_id as id from resolve_dense order by dense`.execute(trx)
+  const ids = Float64Array.from(idRows, (row) => row.id)
+  const parent = new Int32Array(ids.length)
+  for (let index = 0; index < parent.length; index++) parent[index] = index
+  const find = (index: number): number => {
+    let root = index
+    while (parent[root] !== root) root = parent[root]!
+    while (parent[index] !== root) {
+      const next = parent[index]!
+      parent[index] = root
+      index = next
+    }
+    return root
+  }
+
+  // Streamed in group order: each group's records join its first.
+  let after = 0
+  let group = -1
+  let first = -1
+  for (;;) {
+    const { rows } = await sql<{ n: number; g: number; dense: number }>`
+      select n, g, dense from resolve_groups where n > ${after} order by n limit ${STREAM_PAGE}`.execute(trx)
+    for (const row of rows) {
+      if (row.g !== group) {
+        group = row.g
+        first = row.dense
+        continue
+      }
+      const rootA = find(first)
+      const rootB = find(row.dense)
+      if (rootA !== rootB) parent[Math.max(rootA, rootB)] = Math.min(rootA, rootB)
+    }
+    if (rows.length < STREAM_PAGE) break
+    after = rows.at(-1)!.n
+  }
+
+  // Group dense indexes by root (counting sort): components in order of their smallest member.
+  const roots = new Int32Array(ids.length)
+  const sizes = new Int32Array(ids.length)
+  for (let index = 0; index < ids.length; index++) {
+    roots[index] = find(index)
+    sizes[roots[index]!]!++
+  }
+  const fill = new Int32Array(ids.length)
+  const startsList: number[] = []
+  let next = 0
+  for (let index = 0; index < ids.length; index++) {
+    if (sizes[index]! > 0) {
+      fill[index] = next
+      startsList.push(next)
+      next += sizes[index]!
+    }
+  }
+  startsList.push(next)
+  const order = new Int32Array(ids.length)
+  for (let index = 0; index < ids.length; index++) order[fill[roots[index]!]!++] = index
+  return { ids, order, starts: Int32Array.from(startsList) }
+}
