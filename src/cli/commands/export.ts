@@ -37,8 +37,8 @@ export const exportCommand: CliCommand = {
       let rows = -1
       for await (const chunk of exportIdentities(database.db, kinds)) {
         rows += chunk.split('\n').length - 1
-        const failed = await new Promise<Error | null | undefined>((resolve) => sink.write(chunk, resolve))
-        if ((failed)?.code === 'EPIPE') break
+        const failed = await new Promise<NodeJS.ErrnoException | null | undefined>((resolve) => sink.write(chunk, resolve))
+        if (failed?.code === 'EPIPE') break
         if (failed) throw failed
       }
       if (!flags.output) return { data: { rows }, text: '', printed: true }

@@ -10,6 +10,7 @@ import { runImport, type ImportReport } from '../../pipeline/run-import.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { createProgress } from '../progress.ts'
 import { withDatabase } from '../with-database.ts'
+import { formatResolution, resolveWithProgress } from './resolve.ts'
 
 interface ImportFlags {
   connection?: string
@@ -17,6 +18,7 @@ interface ImportFlags {
   allowMassDelete?: boolean
   maxDeleteShare?: number
   mapping?: string
+  resolve: boolean
 }
 
 export const importCommand: CliCommand = {
@@ -31,6 +33,7 @@ export const importCommand: CliCommand = {
       .option('--allow-mass-delete', 'let a complete export mark more than --max-delete-share of the records deleted')
       .option('--max-delete-share <fraction>', 'largest share of live records one import may mark deleted', parseShare, 0.1)
       .option('--mapping <file.json>', 'Workday: JSON object mapping report columns to fields, e.g. {"Email Address": "workEmail"}')
+      .option('--no-resolve', 'land the records only; resolve them later with customer-graph resolve')
       .addHelpText('after', '\nExit code 1 only when nothing could be read; rejected rows are reported and kept in rejected_records.'),
 
   run: async (context, args) => {
@@ -69,10 +72,13 @@ export const importCommand: CliCommand = {
         },
       ).finally(() => progress?.stop())
       context.logger.info({ runId: report.runId, status: report.status, records: report.records }, 'import finished')
+      // Only what this import (or an earlier unresolved one) queued is resolved.
+      const resolution = flags.resolve ? await resolveWithProgress(context, database) : undefined
       // "Nothing could be read" means not one good record came out of the input and landed.
       const landed = report.records.new + report.records.changed + report.records.unchanged
       const nothingRead = landed === 0 && report.errors.length > 0
-      return { data: report, text: formatReport(report), exitCode: nothingRead ? 1 : 0 }
+      const text = resolution ? `${formatReport(report)}\n${formatResolution(resolution)}` : formatReport(report)
+      return { data: resolution ? { ...report, resolution } : report, text, exitCode: nothingRead ? 1 : 0 }
     })
   },
 }

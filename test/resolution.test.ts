@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { exportConnectors } from '../src/connectors/registry.ts'
+import type { Deps } from '../src/deps.ts'
+import { evaluatePartition } from '../src/eval/metrics.ts'
+import { openExportSource } from '../src/formats/export-source.ts'
+import { generateCompany } from '../src/generate/generate-company.ts'
+import { createLogger } from '../src/logger.ts'
+import { runImport } from '../src/pipeline/run-import.ts'
+import { exportIdentities } from '../src/resolve/export-identities.ts'
+import { findSubject } from '../src/resolve/find-subject.ts'
+import { recordOverride } from '../src/resolve/overrides.ts'
+import { runResolution } from '../src/resolve/run-resolution.ts'
+import type { SystemName } from '../src/schema/database.ts'
+import { databaseTargets, truncateAll, type TestDatabase } from './support/test-databases.ts'
+
+let dir: string
+const exportOf: Record<SystemName, string> = { salesforce: '', slack: '', workday: '', google: '' }
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cg-resolution-'))
+  await generateCompany({ dir: join(dir, 'company'), people: 300, seed: 20261122 })
+  exportOf.salesforce = join(dir, 'company', 'salesforce')
+  exportOf.slack = join(dir, 'company', 'slack-export.zip')
+  exportOf.workday = join(dir, 'company', 'workday')
+  exportOf.google = join(dir, 'company', 'google')
+})
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+/** Ground truth of the generated company: `system|objectType|sourceId` → true entity. */
+async function groundTruth(file: 'people' | 'organizations'): Promise<Map<string, string>> {
+  const lines = (await readFile(join(dir, 'company', 'ground-truth', `${file}.csv`), 'utf8')).trim().split('\n').slice(1)
+  return new Map(
+    lines.map((line) => {
+      const [entity, system, objectType, ...sourceId] = line.split(',')
+      return [`${system}|${objectType}|${sourceId.join(',')}`, entity!]
+    }),
+  )
+}
+
+describe.each(databaseTargets())('identity resolution on the $name database', (target) => {
+  let store: TestDatabase
+  let deps: Deps
+
+  beforeAll(async () => {
+    store = await target.create()
+  })
+  beforeEach(async () => {
+    await truncateAll(store.db)
+    deps = { db: store.db, clock: { now: () => new Date() }, logger: createLogger('silent') }
+  })
+  afterAll(() => store?.dispose())
+
+  const importSystem = (system: SystemName, path = exportOf[system]) =>
+    runImport(deps, { connector: exportConnectors[system], path, openSource: () => openExportSource(path) })
+
+  /** The resolved partition: `system|objectType|sourceId` → entity id, for one entity kind. */
+  async function partition(kind: 'person' | 'organization'): Promise<Map<string, string>> {
+    let csv = ''
+    for await (const chunk of exportIdentities(store.db, [kind])) csv += chunk
+    const rows = csv.trim().split('\n').slice(1)
+    return new Map(
+      rows.map((row) => {
+        const [entity, , system, objectType, ...sourceId] = row.split(',')
+        return [`${system}|${objectType}|${sourceId.join(',')}`, entity!]
+      }),
+    )
+  }
+
+  /** The partition without its ids: each entity's records, sorted, so two runs compare as sets. */
+  const shape = (assignment: Map<string, string>): string[] => {
+    const byEntity = new Map<string, string[]>()
+    for (const [record, entity] of assignment) byEntity.set(entity, [...(byEntity.get(entity) ?? []), record])
+    return [...byEntity.values()].map((records) => records.sort().join(' ')).sort()
+  }
+
+  it('resolves the generated company as its ground truth says, with precision first', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)
+    const report = await runResolution(deps)
+    expect(report.person.entities.created).toBeGreaterThan(0)
+
+    const people = evaluatePartition(await groundTruth('people'), await partition('person'))
+    expect(people.pairwise.precision).toBeGreaterThanOrEqual(0.995)
+    expect(people.pairwise.f1).toBeGreaterThanOrEqual(0.97)
+    const organizations = evaluatePartition(await groundTruth('organizations'), await partition('organization'))
+    expect(organizations.pairwise.precision).toBeGreaterThanOrEqual(0.99)
+
+    // Every rule that formed a cluster left its evidence: an email link names the shared address.
+    const { rows } = await sql<{ evidence: { key?: { kind: string; value: string }; linkedTo?: string } }>`
+      select evidence from entity_members where rule = 'email' limit 1`.execute(store.db)
+    expect(rows[0]?.evidence.key?.kind).toBe('email')
+    expect(rows[0]?.evidence.key?.value).toContain('@')
+    expect(rows[0]?.evidence.linkedTo).toMatch(/^[a-z]+:[A-Za-z_]+:/)
+  })
+
+  it('ends with the same partition whatever the import order, resolving after every import', { timeout: 240_000 }, async () => {
+    // Beside the company, one address held by a Google user and a Workday worker with different
+    // employee ids (so only one of them may have it) and by a Slack user: which one the Slack user
+    // joins must not depend on which system came first.
+    const extra = join(dir, 'order-extra')
+    await mkdir(join(extra, 'google'), { recursive: true })
+    await mkdir(join(extra, 'workday'), { recursive: true })
+    await mkdir(join(extra, 'slack'), { recursive: true })
+    await writeFile(join(extra, 'google', 'users.csv'), 'First Name [Required],Last Name [Required],Email Address [Required],Employee ID\nPat,Doe,pat.doe@orderco.com,X1\n')
+    await writeFile(join(extra, 'workday', 'workers.json'), JSON.stringify({ Report_Entry: [{ Employee_ID: 'X2', Worker: 'Pat Doe', 'Email_-_Work': 'pat.doe@orderco.com' }] }))
+    await writeFile(join(extra, 'slack', 'users.json'), JSON.stringify([{ id: 'U0PATDOE', team_id: 'T0ORDER', name: 'pat', profile: { real_name: 'Pat Doe', email: 'pat.doe@orderco.com' } }]))
+    const importExtra = (system: 'google' | 'workday' | 'slack') => {
+      const path = join(extra, system)
+      return runImport(deps, { connector: exportConnectors[system], path, connectionId: `${system}-extra`, openSource: () => openExportSource(path) })
+    }
+
+    const orders: SystemName[][] = [
+      ['salesforce', 'slack', 'workday', 'google'],
+      ['google', 'workday', 'slack', 'salesforce'],
+      ['workday', 'slack', 'google', 'salesforce'],
+    ]
+    const shapes: string[][][] = []
+    for (const order of orders) {
+      await truncateAll(store.db)
+      for (const system of order) {
+        await importSystem(system)
+        await runResolution(deps)
+        if (system !== 'salesforce') {
+          await importExtra(system)
+          await runResolution(deps)
+        }
+      }
+      shapes.push([shape(await partition('person')), shape(await partition('organization'))])
+    }
+    expect(shapes[1]).toEqual(shapes[0])
+    expect(shapes[2]).toEqual(shapes[0])
+    // The guard held: the Google user and the Workday worker stayed apart, and the refusal is on record.
+    const people = await partition('person')
+    expect(people.get('google|user|pat.doe@orderco.com')).not.toBe(people.get('workday|worker|X2'))
+    const { rows } = await sql<{ reason: string }>`select reason from merge_refusals where rule = 'email' and details->'key'->>'value' = 'pat.doe@orderco.com'`.execute(store.db)
+    expect(rows.map((row) => row.reason)).toContain('exclusive_conflict')
+  })
+
+  it('keeps entity ids across runs, re-resolves only what changed, and lets a deleted record go', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'google', 'salesforce'] as const) await importSystem(system)
+    await runResolution(deps)
+    const before = await partition('person')
+
+    // A re-import of the same files queues nothing.
+    await importSystem('workday')
+    const idle = await runResolution(deps)
+    expect(idle.queued).toBe(0)
+    expect(idle.person.scope).toBe(0)
+
+    // Everything queued again: the same entities keep the same ids.
+    await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
+    const again = await runResolution(deps)
+    expect(again.person.entities.created).toBe(0)
+    expect(await partition('person')).toEqual(before)
+
+    // A newer complete Workday report without one worker: only that worker's entity is looked at.
+    const report = JSON.parse(await readFile(join(exportOf.workday, 'workers.json'), 'utf8')) as { Report_Entry: { Employee_ID: string }[] }
+    const [gone, ...kept] = report.Report_Entry
+    const newer = join(dir, 'workday-newer')
+    await mkdir(newer, { recursive: true })
+    await writeFile(join(newer, 'workers.json'), JSON.stringify({ Report_Entry: kept }))
+    const imported = await importSystem('workday', newer)
+    expect(imported.records.deleted).toBe(1)
+    const incremental = await runResolution(deps)
+    expect(incremental.queued).toBe(1)
+    expect(incremental.person.scope).toBeLessThan(10)
+    const after = await partition('person')
+    const goneKey = `workday|worker|${gone!.Employee_ID}`
+    expect(before.has(goneKey)).toBe(true)
+    expect(after.has(goneKey)).toBe(false)
+    // Everyone else is where they were, under the same ids.
+    for (const [record, entity] of after) expect(entity).toBe(before.get(record))
+  })
+
+  it('applies link and unlink overrides before the model, and they survive every re-run', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'salesforce'] as const) await importSystem(system)
+    await runResolution(deps)
+    const people = await partition('person')
+    const workers = [...people.keys()].filter((key) => key.startsWith('workday|worker|')).sort()
+    const [a, b] = workers.map((key) => key.replaceAll('|', ':'))
+    const subject = (ref: string) => findSubject(store.db, ref, 'record')
+
+    await recordOverride(store.db, { action: 'link', subject: await subject(a!), other: await subject(b!), note: 'same person' })
+    await runResolution(deps)
+    const linked = await partition('person')
+    expect(linked.get(workers[0]!)).toBe(linked.get(workers[1]!))
+    const survivor = linked.get(workers[0]!)
+
+    // A full re-run keeps the human decision.
+    await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
+    await runResolution(deps)
+    expect((await partition('person')).get(workers[1]!)).toBe(survivor)
+
+    // A later unlink wins over the link, and also survives.
+    await recordOverride(store.db, { action: 'unlink', subject: await subject(b!) })
+    await runResolution(deps)
+    await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
+    await runResolution(deps)
+    const unlinked = await partition('person')
+    expect(unlinked.get(workers[1]!)).not.toBe(unlinked.get(workers[0]!))
+    expect(unlinked.get(workers[0]!)).toBe(survivor)
+
+    // And a link decided after the unlink wins again.
+    await recordOverride(store.db, { action: 'link', subject: await subject(b!), other: await subject(a!) })
+    await runResolution(deps)
+    const relinked = await partition('person')
+    expect(relinked.get(workers[1]!)).toBe(relinked.get(workers[0]!))
+  })
+})
