@@ -6,7 +6,7 @@
  * given name and of its formal forms (so Bill and William Smith meet). Pure.
  */
 import type { Link, SourceRef } from '../schema/canonical.ts'
-import { foldName, isGenericMailbox, isGenericPhone, nicknameGroup, normalizeEmail, normalizePhone, splitFullName } from './keys/index.ts'
+import { foldName, isFreeMailDomain, isGenericMailbox, isGenericPhone, nicknameGroup, normalizeEmail, normalizePhone, registrableDomain, splitFullName } from './keys/index.ts'
 import { formatRef, type PersonRecord, type ResolutionKey } from './resolvable.ts'
 
 /** Link types by which one record says it is the same person as another. */
@@ -30,6 +30,10 @@ export function personKeys(ref: SourceRef, person: PersonRecord, links: readonly
   }
   for (const employeeId of employeeIds(person)) keys.push(identifier('employee_id', employeeId))
   for (const block of nameBlocks(person)) keys.push({ kind: 'name', value: block, role: 'blocking', isGeneric: false })
+  // What its organisation comparison draws on: a change there re-resolves this record.
+  if (person.organizationRef) keys.push(context('org_ref', formatRef(person.organizationRef)))
+  if (person.externalTeamId) keys.push(context('org_team', person.externalTeamId))
+  for (const domain of workDomainsOf(keys)) keys.push(context('org_domain', domain))
   return dedupe(keys)
 }
 
@@ -65,6 +69,21 @@ export function nameBlocks(person: PersonRecord): string[] {
   if (given === '') return [family]
   const initials = new Set([given.charAt(0), ...(nicknameGroup(given) ?? []).map((formal) => formal.charAt(0))])
   return [...initials].sort().map((initial) => `${family}|${initial}`)
+}
+
+/** Registrable, non-free-mail domains of the record's non-generic email identifiers. */
+function workDomainsOf(keys: readonly ResolutionKey[]): string[] {
+  const domains = new Set<string>()
+  for (const key of keys) {
+    if (key.kind !== 'email' || key.isGeneric) continue
+    const domain = registrableDomain(key.value.slice(key.value.lastIndexOf('@') + 1))
+    if (domain && !isFreeMailDomain(domain)) domains.add(domain)
+  }
+  return [...domains]
+}
+
+function context(kind: string, value: string): ResolutionKey {
+  return { kind, value, role: 'context', isGeneric: false }
 }
 
 function identifier(kind: string, value: string, isGeneric = false): ResolutionKey {

@@ -10,10 +10,21 @@
 import { givenNamesCompatible, isFreeMailDomain, isGenericMailbox, isGenericPhone, nicknameGroup, normalizeEmail, normalizeOrganizationName, normalizePhone, registrableDomain } from './keys/index.ts'
 import { jaroWinkler } from './match/string-similarity.ts'
 import { nameParts } from './person-keys.ts'
+import { EMPTY_CONTEXT, type OrganizationContext } from './organization-context.ts'
 import type { FeatureEvidence, PairScore, ResolutionStrategy } from './resolve-records.ts'
 import { formatRef, type PersonRecord } from './resolvable.ts'
 
 /** What the scorer compares, computed once per record. */
+/** A person's own organisation hints: `domain:` work domains, `ref:` account, `name:` company, `team:` Slack team. */
+export function organizationHints(person: PersonRecord, workDomains: Iterable<string>): string[] {
+  const hints = [...workDomains].map((domain) => `domain:${domain}`)
+  if (person.organizationRef) hints.push(`ref:${formatRef(person.organizationRef)}`)
+  const company = normalizeOrganizationName(person.organizationName)
+  if (company) hints.push(`name:${company}`)
+  if (person.externalTeamId) hints.push(`team:${person.externalTeamId}`)
+  return hints
+}
+
 export interface PersonFeatures {
   given: string
   family: string
@@ -21,13 +32,13 @@ export interface PersonFeatures {
   /** Registrable domains of the record's non-free, non-generic email addresses. */
   workDomains: ReadonlySet<string>
   phones: ReadonlySet<string>
-  /** Organisation context: `ref:` account, `name:` normalised company name, `team:` Slack team, `domain:` work domain. */
+  /** Organisation hints and what the organisation context expands them to (see organization-context.ts). */
   organizations: ReadonlySet<string>
   internal: boolean | null
   bot: boolean
 }
 
-export function personFeatures(person: PersonRecord): PersonFeatures {
+export function personFeatures(person: PersonRecord, context: OrganizationContext = EMPTY_CONTEXT): PersonFeatures {
   const { given, family } = nameParts(person)
   const emails = new Set<string>()
   const workDomains = new Set<string>()
@@ -43,11 +54,9 @@ export function personFeatures(person: PersonRecord): PersonFeatures {
     const e164 = normalizePhone(phone.number)
     if (e164 && !isGenericPhone(e164)) phones.add(e164)
   }
-  const organizations = new Set<string>([...workDomains].map((domain) => `domain:${domain}`))
-  if (person.organizationRef) organizations.add(`ref:${formatRef(person.organizationRef)}`)
-  const company = normalizeOrganizationName(person.organizationName)
-  if (company) organizations.add(`name:${company}`)
-  if (person.externalTeamId) organizations.add(`team:${person.externalTeamId}`)
+  const hints = organizationHints(person, workDomains)
+  const organizations = new Set<string>(hints)
+  for (const hint of hints) for (const token of context.expand(hint)) organizations.add(token)
   return { given, family, emails, workDomains, phones, organizations, internal: person.internal, bot: person.isBot === true }
 }
 
@@ -145,8 +154,9 @@ const EXCLUSIVE_ACCOUNTS: ReadonlySet<string> = new Set(['workday:worker', 'goog
 /** Identifiers a contradiction in the names overrules (a shared phone or mailbox can be a family's). */
 const NAME_CHECKED: ReadonlySet<string> = new Set(['email', 'phone'])
 
-export const personStrategy: ResolutionStrategy<PersonRecord, PersonFeatures> = {
-  features: personFeatures,
+/** The person strategy, comparing organisations through what `context` knows of them. */
+export const createPersonStrategy = (context: OrganizationContext): ResolutionStrategy<PersonRecord, PersonFeatures> => ({
+  features: (person) => personFeatures(person, context),
   exclusive(ref, keys) {
     const values: [string, string][] = []
     const account = `${ref.system}:${ref.objectType}`
@@ -161,4 +171,6 @@ export const personStrategy: ResolutionStrategy<PersonRecord, PersonFeatures> = 
   keyOrder: ['record', 'employee_id', 'email', 'phone'],
   maxRecords: 200,
   maxBlock: 500,
-}
+})
+
+export const personStrategy = createPersonStrategy(EMPTY_CONTEXT)

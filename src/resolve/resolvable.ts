@@ -27,11 +27,15 @@ export interface ResolvableOrganization extends ResolvableBase {
 
 export type Resolvable = ResolvablePerson | ResolvableOrganization
 
-/** One key of a record: identifiers merge, blocking keys only make records candidates for scoring. */
+/**
+ * One key of a record: identifiers merge, blocking keys only make records candidates for scoring,
+ * context keys name the organisation data the record's comparison draws on (a change to it queues
+ * the record again).
+ */
 export interface ResolutionKey {
   kind: string
   value: string
-  role: 'identifier' | 'blocking'
+  role: 'identifier' | 'blocking' | 'context'
   isGeneric: boolean
 }
 

@@ -10,13 +10,14 @@ import type { Deps } from '../deps.ts'
 import type { SourceRef } from '../schema/canonical.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { organizationStrategy } from './organization-strategy.ts'
-import { personStrategy } from './person-strategy.ts'
+import { createPersonStrategy } from './person-strategy.ts'
 import { resolveRecords, type OverrideInput, type RecordInput, type ResolutionStrategy } from './resolve-records.ts'
 import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } from './resolvable.ts'
 import { assignStableIds } from './stable-ids.ts'
 import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
-import { buildScope, findComponents } from './store/resolution-scope.ts'
+import { loadOrganizationContext } from './store/load-organization-context.ts'
+import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
 import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
 
 export interface KindReport {
@@ -59,8 +60,11 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
     const queued = rows[0]?.queued ?? 0
     await refreshKeys(trx, (done) => options.onProgress?.({ stage: 'keys', done, total: queued }))
     const now = deps.clock.now()
+    await collectDependents(trx, false)
     const organization = await resolveKind(trx, 'organization', organizationStrategy, now, options.onProgress)
-    const person = await resolveKind(trx, 'person', personStrategy, now, options.onProgress)
+    await collectDependents(trx, organization.scope > 0)
+    const context = await loadOrganizationContext(trx)
+    const person = await resolveKind(trx, 'person', createPersonStrategy(context), now, options.onProgress)
     return { queued, organization, person, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
 }

@@ -195,7 +195,7 @@ export interface ResolutionKeysTable {
   entity_kind: ResolvedKind
   kind: string
   value: string
-  role: 'identifier' | 'blocking'
+  role: 'identifier' | 'blocking' | 'context'
   is_generic: ColumnType<boolean, boolean | undefined, boolean>
 }
 

@@ -132,7 +132,13 @@ function account(f: Fields<typeof accountFields>, self: SourceRef, record: Lande
       updatedAt: updatedAt(f, record),
     }),
     ...ownsLink(ownerRef, self),
+    ...mergedInto(f, self),
   ]
+}
+
+/** A record merged into another (IsDeleted with MasterRecordId) is the same as the one that survived. */
+function mergedInto(f: FieldReader<'MasterRecordId'>, self: SourceRef): Link[] {
+  return link('same_as', self, f.ref('MasterRecordId', self.objectType as SalesforceObjectType), { reason: 'merged' })
 }
 
 /** The host of a website without `www.`: `www.genepoint.com` and `https://www.genepoint.com/x` give genepoint.com. */
@@ -162,6 +168,7 @@ function contact(f: Fields<typeof contactFields>, self: SourceRef, record: Lande
     ...link('works_at', self, organizationRef),
     ...ownsLink(f.ownerRef('OwnerId'), self),
     ...link('reports_to', self, f.ref('ReportsToId', 'Contact')),
+    ...mergedInto(f, self),
   ]
 }
 
@@ -193,6 +200,7 @@ function lead(f: Fields<typeof leadFields>, self: SourceRef, record: LandedRecor
     ...converted('ConvertedContactId', 'Contact'),
     ...converted('ConvertedAccountId', 'Account'),
     ...converted('ConvertedOpportunityId', 'Opportunity'),
+    ...mergedInto(f, self),
   ]
 }
 

@@ -16,10 +16,11 @@ function payloadSchema<const Names extends readonly string[]>(names: Names) {
 const common = ['Id', 'IsDeleted', 'OwnerId', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'] as const
 const personName = ['Name', 'FirstName', 'LastName'] as const
 
-export const accountFields = [...common, 'Name', 'Website', 'Phone', 'Industry', 'BillingCountry', 'ShippingCountry', 'ParentId'] as const
-export const contactFields = [...common, ...personName, 'Email', 'Phone', 'MobilePhone', 'Title', 'AccountId', 'ReportsToId'] as const
+export const accountFields = [...common, 'MasterRecordId', 'Name', 'Website', 'Phone', 'Industry', 'BillingCountry', 'ShippingCountry', 'ParentId'] as const
+export const contactFields = [...common, 'MasterRecordId', ...personName, 'Email', 'Phone', 'MobilePhone', 'Title', 'AccountId', 'ReportsToId'] as const
 export const leadFields = [
   ...common,
+  'MasterRecordId',
   ...personName,
   'Email',
   'Phone',

@@ -22,6 +22,32 @@ export interface ScopeOptions {
   maxBlock: number
 }
 
+/**
+ * Records whose comparison draws on organisation data that this pass changes: people whose account,
+ * email domain or Slack team is among the organisations in scope (call after resolving them, while
+ * resolve_scope still holds their scope) or among the queued shared channels. Kept in temp table
+ * resolve_dependents, which seeds the people's scope.
+ */
+export async function collectDependents(trx: Transaction<DB>, organizationsResolved: boolean): Promise<void> {
+  await sql`drop table if exists resolve_dependents`.execute(trx)
+  await sql`create temp table resolve_dependents (source_record_id bigint not null, entity_kind text not null) on commit drop`.execute(trx)
+  if (organizationsResolved) {
+    await sql`insert into resolve_dependents (source_record_id, entity_kind)
+      select distinct k.source_record_id, 'person' from resolution_keys k
+      where k.entity_kind = 'person' and k.role = 'context' and (
+        (k.kind = 'org_ref' and k.value in (
+          select s.system || ':' || s.object_type || ':' || s.source_id from resolve_scope o join source_records s on s.id = o.source_record_id))
+        or (k.kind = 'org_domain' and k.value in (
+          select ok.value from resolve_scope o join resolution_keys ok on ok.source_record_id = o.source_record_id
+          where ok.entity_kind = 'organization' and ok.kind = 'domain')))`.execute(trx)
+  }
+  await sql`insert into resolve_dependents (source_record_id, entity_kind)
+    select distinct k.source_record_id, 'person' from resolution_keys k
+    where k.entity_kind = 'person' and k.role = 'context' and k.kind = 'org_team' and k.value in (
+      select jsonb_array_elements_text(c.data->'sharedTeamIds') from resolve_queue q
+      join canonical_records c on c.source_record_id = q.source_record_id where c.kind = 'conversation')`.execute(trx)
+}
+
 /** Fills temp tables resolve_scope (the closed scope) and resolve_big_blocks; returns the scope size. */
 export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): Promise<number> {
   const { kind, maxBlock } = options
@@ -38,6 +64,8 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
       select q.source_record_id, 0 from resolve_queue q
       where exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id and k.entity_kind = ${kind})
          or exists (select 1 from entity_members m where m.source_record_id = q.source_record_id and m.entity_kind = ${kind})
+      union
+      select source_record_id, 0 from resolve_dependents where entity_kind = ${kind}
       returning 1)
     select (select count(*) from seeds)::int as seeds,
            (select count(distinct source_record_id) from resolution_keys where entity_kind = ${kind})::int as total`.execute(trx)
@@ -65,7 +93,7 @@ async function expandScope(trx: Transaction<DB>, kind: ResolvedKind, round: numb
     with frontier as (select source_record_id from resolve_scope where round = ${round}),
     neighbours as (
       select k2.source_record_id from frontier f
-      join resolution_keys k1 on k1.source_record_id = f.source_record_id and k1.entity_kind = ${kind} and not k1.is_generic
+      join resolution_keys k1 on k1.source_record_id = f.source_record_id and k1.entity_kind = ${kind} and not k1.is_generic and k1.role <> 'context'
       join resolution_keys k2 on k2.entity_kind = k1.entity_kind and k2.kind = k1.kind and k2.value = k1.value
       where not exists (select 1 from resolve_big_blocks b where b.kind = k1.kind and b.value = k1.value)
       union
@@ -106,7 +134,7 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
     select row_number() over (order by grp, dense) as n, dense_rank() over (order by grp) as g, dense from (
       select k.kind || chr(1) || k.value as grp, d.dense
       from resolution_keys k join resolve_dense d on d.source_record_id = k.source_record_id
-      where k.entity_kind = ${kind} and not k.is_generic
+      where k.entity_kind = ${kind} and not k.is_generic and k.role <> 'context'
         and not exists (select 1 from resolve_big_blocks b where b.kind = k.kind and b.value = k.value)
       union all
       select 'entity' || chr(1) || m.entity_id::text, d.dense
