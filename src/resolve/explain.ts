@@ -28,6 +28,8 @@ export interface ExplainedEntity {
   identifiers: { kind: string; value: string; generic: boolean; records: string[] }[]
   refusals: { record: string; other: string; otherEntity: string | null; rule: string; reason: string; details: Record<string, unknown> }[]
   overrides: { id: number; action: string; record: string; other: string | null; note: string | null; createdAt: Date }[]
+  /** Relationships with other entities, each with the record that states it. */
+  edges: { direction: 'out' | 'in'; kind: string; entity: string; entityKind: string; displayName: string | null; record: string; attributes: Record<string, unknown> }[]
 }
 
 export interface Explanation {
@@ -37,6 +39,8 @@ export interface Explanation {
 }
 
 const REF = sql`s.system || ':' || s.object_type || ':' || s.source_id`
+/** Relationships shown per entity (a busy channel has thousands of members). */
+const EDGE_LIMIT = 200
 
 export async function explain(db: Kysely<DB>, subject: Subject): Promise<Explanation> {
   if (subject.type === 'entity') return { entities: [await explainEntity(db, subject.entityId, subject.redirectedFrom)] }
@@ -81,6 +85,17 @@ async function explainEntity(db: Kysely<DB>, entityId: string, redirectedFrom?: 
     where o.source_record_id in (select source_record_id from entity_members where entity_id = ${entityId})
        or o.other_record_id in (select source_record_id from entity_members where entity_id = ${entityId})
     order by o.id`.execute(db)
+  const { rows: edges } = await sql<{ direction: 'out' | 'in'; kind: string; entity: string; entity_kind: string; display_name: string | null; ref: string; attributes: Record<string, unknown> }>`
+    select x.direction, x.kind, o.id as entity, o.kind as entity_kind, o.display_name, ${REF} as ref, x.attributes
+    from (
+      select 'out' as direction, e.kind, e.to_entity_id as other, e.source_record_id, e.attributes from edges e where e.from_entity_id = ${entityId}
+      union all
+      select 'in', e.kind, e.from_entity_id, e.source_record_id, e.attributes from edges e where e.to_entity_id = ${entityId}
+    ) x
+    join entities o on o.id = x.other
+    join source_records s on s.id = x.source_record_id
+    order by x.direction desc, x.kind, o.display_name, ref
+    limit ${EDGE_LIMIT}`.execute(db)
   return {
     id: entity.id,
     kind: entity.kind,
@@ -92,6 +107,7 @@ async function explainEntity(db: Kysely<DB>, entityId: string, redirectedFrom?: 
     identifiers: groupIdentifiers(identifiers),
     refusals: refusals.map((row) => ({ record: row.ref, other: row.other, otherEntity: row.other_entity, rule: row.rule, reason: row.reason, details: row.details })),
     overrides: overrides.map((row) => ({ id: row.id, action: row.action, record: row.ref, other: row.other, note: row.note, createdAt: row.created_at })),
+    edges: edges.map((row) => ({ direction: row.direction, kind: row.kind, entity: row.entity, entityKind: row.entity_kind, displayName: row.display_name, record: row.ref, attributes: row.attributes })),
   }
 }
 
@@ -128,6 +144,13 @@ export function formatExplanation(explanation: Explanation): string {
       lines.push('  merges refused:')
       for (const refusal of entity.refusals) {
         lines.push(`    ${refusal.record} ≠ ${refusal.other}${refusal.otherEntity ? ` (entity ${refusal.otherEntity})` : ''}: ${refusal.rule} refused, ${refusal.reason}${describeDetails(refusal.details)}`)
+      }
+    }
+    if (entity.edges.length > 0) {
+      lines.push(`  relationships${entity.edges.length === EDGE_LIMIT ? ` (first ${EDGE_LIMIT})` : ''}:`)
+      for (const edge of entity.edges) {
+        const other = `${edge.entityKind} "${edge.displayName ?? edge.entity}"`
+        lines.push(`    ${edge.direction === 'out' ? `${edge.kind} → ${other}` : `← ${edge.kind} of ${other}`}  (stated by ${edge.record})`)
       }
     }
     if (entity.overrides.length > 0) {

@@ -1,7 +1,8 @@
 /**
  * One resolution pass: takes every queued record (new, changed or deleted since the last pass),
  * refreshes their keys, and re-resolves the closed scope around them, organisations first, then
- * people — component by component, with stable entity ids. One transaction: a crash leaves the queue
+ * people — component by component, with stable entity ids — and rebuilds the edges between entities
+ * that the changed records state or that touch a re-resolved record. One transaction: a crash leaves the queue
  * as it was, and the next pass redoes the work. One pass at a time, across processes.
  */
 import { randomUUID } from 'node:crypto'
@@ -16,6 +17,7 @@ import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } fr
 import { assignStableIds } from './stable-ids.ts'
 import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
+import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
 import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
@@ -28,13 +30,19 @@ export interface KindReport {
   /** Members by the rule that linked them (seed = first record of an entity). */
   rules: Record<string, number>
   refusals: Record<string, number>
+  /** Milliseconds per stage: closing the scope, finding components, loading, resolving, writing. */
+  timings: { scope: number; components: number; load: number; resolve: number; write: number }
 }
 
 export interface ResolutionReport {
   /** Queued records taken by this pass. */
   queued: number
+  /** Milliseconds spent refreshing the queued records' keys. */
+  keysMs: number
   person: KindReport
   organization: KindReport
+  /** Conversation entities and the edges rebuilt between entities. */
+  graph: GraphReport
   durationMs: number
 }
 
@@ -53,19 +61,24 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
     await sql`drop table if exists resolve_queue`.execute(trx)
     await sql`create temp table resolve_queue (source_record_id bigint primary key) on commit drop`.execute(trx)
+    await sql`drop table if exists resolve_touched`.execute(trx)
+    await sql`create temp table resolve_touched (source_record_id bigint primary key) on commit drop`.execute(trx)
     const { rows } = await sql<{ queued: number }>`
       with taken as (delete from resolution_pending returning source_record_id),
       queued as (insert into resolve_queue select source_record_id from taken returning 1)
       select count(*)::int as queued from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
+    const keysStarted = performance.now()
     await refreshKeys(trx, (done) => options.onProgress?.({ stage: 'keys', done, total: queued }))
+    const keysMs = Math.round(performance.now() - keysStarted)
     const now = deps.clock.now()
     await collectDependents(trx, false)
     const organization = await resolveKind(trx, 'organization', organizationStrategy, now, options.onProgress)
     await collectDependents(trx, organization.scope > 0)
     const context = await loadOrganizationContext(trx)
     const person = await resolveKind(trx, 'person', createPersonStrategy(context), now, options.onProgress)
-    return { queued, organization, person, durationMs: deps.clock.now().getTime() - started.getTime() }
+    const graph = await buildGraph(trx, now)
+    return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
 }
 
@@ -76,10 +89,27 @@ async function resolveKind<Data, Features>(
   now: Date,
   onProgress?: (progress: ResolutionProgress) => void,
 ): Promise<KindReport> {
-  const report: KindReport = { scope: 0, components: 0, entities: { created: 0, kept: 0, redirected: 0, removed: 0 }, rules: {}, refusals: {} }
+  const report: KindReport = {
+    scope: 0,
+    components: 0,
+    entities: { created: 0, kept: 0, redirected: 0, removed: 0 },
+    rules: {},
+    refusals: {},
+    timings: { scope: 0, components: 0, load: 0, resolve: 0, write: 0 },
+  }
+  const { timings } = report
+  let mark = performance.now()
+  const lap = (stage: keyof KindReport['timings']) => {
+    const now = performance.now()
+    timings[stage] += Math.round(now - mark)
+    mark = now
+  }
   report.scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock })
+  await sql`insert into resolve_touched select source_record_id from resolve_scope on conflict do nothing`.execute(trx)
+  lap('scope')
   if (report.scope === 0) return report
   const { ids, order, starts } = await findComponents(trx, kind)
+  lap('components')
   report.components = starts.length - 1
   const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
@@ -98,6 +128,7 @@ async function resolveKind<Data, Features>(
     const previous = await previousMembership(trx, kind, batchIds)
     for (const entity of previous.entityOf.values()) previousEntities.add(entity)
     const overrides = await overridesOf(trx, kind, batchIds)
+    lap('load')
 
     const entities: EntityToWrite[] = []
     const redirects = new Map<string, string>()
@@ -126,8 +157,10 @@ async function resolveKind<Data, Features>(
       for (const [from, to] of stable.redirects) redirects.set(from, to)
     }
 
+    lap('resolve')
     const identifiers = new Map(loaded.map((record) => [record.id, record.keys.filter((key) => key.role === 'identifier').map(({ kind: keyKind, value, isGeneric }) => ({ kind: keyKind, value, isGeneric }))]))
     await writeBatch(trx, { kind, recordIds: batchIds, entities, redirects, refusals, identifiers, now })
+    lap('write')
     for (const entity of entities) {
       if (entity.created) report.entities.created++
       else report.entities.kept++
@@ -138,6 +171,7 @@ async function resolveKind<Data, Features>(
     onProgress?.({ stage: kind, done: starts[component]!, total: ids.length })
   }
   report.entities.removed = await removeEmptyEntities(trx, kind, [...previousEntities])
+  lap('write')
   return report
 }
 

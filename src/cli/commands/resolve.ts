@@ -73,5 +73,10 @@ export function formatResolution(report: ResolutionReport): string {
     `resolution of ${number(report.queued)} queued record(s) in ${(report.durationMs / 1000).toFixed(1)}s`,
     kind('people', report.person),
     kind('organisations', report.organization),
+    `  graph: ${number(report.graph.conversations.created)} new conversation(s); edges rebuilt: ${
+      Object.entries(report.graph.edges)
+        .map(([edge, count]) => `${edge} ${number(count)}`)
+        .join(', ') || 'none'
+    }`,
   ].join('\n')
 }

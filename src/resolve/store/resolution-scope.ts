@@ -129,6 +129,7 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
   await sql`create temp table resolve_dense on commit drop as
     select source_record_id, (row_number() over (order by source_record_id) - 1)::int as dense from resolve_scope`.execute(trx)
   await sql`create index on resolve_dense (source_record_id)`.execute(trx)
+  await sql`create index on resolve_dense (dense)`.execute(trx)
   // Every group that joins records: a usable key, an entity they belonged to, a link override.
   await sql`create temp table resolve_groups on commit drop as
     select row_number() over (order by grp, dense) as n, dense_rank() over (order by grp) as g, dense from (
@@ -147,8 +148,13 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
     ) grouped`.execute(trx)
   await sql`create index on resolve_groups (n)`.execute(trx)
 
-  const { rows: idRows } = await sql<{ id: number }>`select source_record_id as id from resolve_dense order by dense`.execute(trx)
-  const ids = Float64Array.from(idRows, (row) => row.id)
+  const { rows: counted } = await sql<{ size: number }>`select count(*)::int as size from resolve_dense`.execute(trx)
+  const ids = new Float64Array(counted[0]?.size ?? 0)
+  for (let from = 0; from < ids.length; from += STREAM_PAGE) {
+    const { rows } = await sql<{ dense: number; id: number }>`
+      select dense, source_record_id as id from resolve_dense where dense >= ${from} and dense < ${from + STREAM_PAGE}`.execute(trx)
+    for (const row of rows) ids[row.dense] = row.id
+  }
   const parent = new Int32Array(ids.length)
   for (let index = 0; index < parent.length; index++) parent[index] = index
   const find = (index: number): number => {

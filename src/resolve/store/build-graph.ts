@@ -1,0 +1,128 @@
+/**
+ * The relationships between entities, from what the records state: a Contact's account (works_at),
+ * an account's owner (owns), a worker's manager (reports_to), a channel's members (member_of), and
+ * more. A stated link becomes an edge once both of its ends belong to entities; edges are keyed by
+ * the record that states them, so a record's edges are rebuilt whenever it changes or either end
+ * moves to another entity. People whose work email domain is an organisation's also work there.
+ * Conversations (channels, DMs) are entities of their own, one per record.
+ */
+import { sql, type Transaction } from 'kysely'
+import type { DB } from '../../schema/database.ts'
+
+export interface GraphReport {
+  conversations: { created: number; removed: number }
+  /** Edges rebuilt by this pass, by kind. */
+  edges: Record<string, number>
+}
+
+/** Link types that become edges (same_as is identity, handled by resolution). */
+const EDGE_LINKS = ['works_at', 'owns', 'reports_to', 'member_of', 'converted_to', 'contact_of']
+
+/**
+ * Run inside the resolution transaction, after people and organisations: resolve_queue holds the
+ * queued records and resolve_touched every record whose entity this pass may have changed.
+ */
+export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<GraphReport> {
+  const conversations = await syncConversations(trx, now)
+  // Records whose edges are rebuilt: the queued ones, and those stating a link to or from a record
+  // that was re-resolved (its entity may be another one now).
+  await sql`drop table if exists graph_sources`.execute(trx)
+  await sql`create temp table graph_sources (source_record_id bigint primary key) on commit drop`.execute(trx)
+  await sql`insert into graph_sources select source_record_id from resolve_queue on conflict do nothing`.execute(trx)
+  for (const end of ['from', 'to'] as const) {
+    await sql`insert into graph_sources
+      select distinct c.source_record_id from canonical_records c
+      join source_records s on s.system = c.data->${end}->>'system' and s.object_type = c.data->${end}->>'objectType'
+        and s.source_id = c.data->${end}->>'sourceId'
+      join resolve_touched t on t.source_record_id = s.id
+      where c.kind = 'link'
+      on conflict do nothing`.execute(trx)
+  }
+
+  await sql`delete from edges where source_record_id in (select source_record_id from graph_sources)`.execute(trx)
+  const { rows: stated } = await sql<{ kind: string; count: number }>`
+    with links as (
+      select c.source_record_id, s.connection_id, s.system, c.data
+      from graph_sources g
+      join source_records s on s.id = g.source_record_id and s.deleted_at is null
+      join canonical_records c on c.source_record_id = s.id and c.kind = 'link'
+      where c.data->>'linkType' in (select value from jsonb_array_elements_text(${JSON.stringify(EDGE_LINKS)}::jsonb))
+    ),
+    ends as (
+      select l.source_record_id, l.data->>'linkType' as kind, l.data->'attributes' as attributes, mf.entity_id as from_entity, mt.entity_id as to_entity
+      from links l
+      join source_records sf on sf.system = l.data->'from'->>'system' and sf.object_type = l.data->'from'->>'objectType'
+        and sf.source_id = l.data->'from'->>'sourceId' and (sf.connection_id = l.connection_id or sf.system <> l.system)
+      join entity_members mf on mf.source_record_id = sf.id
+      join source_records st on st.system = l.data->'to'->>'system' and st.object_type = l.data->'to'->>'objectType'
+        and st.source_id = l.data->'to'->>'sourceId' and (st.connection_id = l.connection_id or st.system <> l.system)
+      join entity_members mt on mt.source_record_id = st.id
+      where mf.entity_id <> mt.entity_id
+    ),
+    written as (
+      insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
+      select kind, from_entity, to_entity, source_record_id, coalesce(attributes, '{}'::jsonb), ${now} from ends
+      on conflict do nothing
+      returning kind)
+    select kind, count(*)::int as count from written group by kind`.execute(trx)
+
+  // An external person whose work email is at an organisation's domain works there.
+  const { rows: inferred } = await sql<{ count: number }>`
+    with written as (
+      insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
+      select 'works_at', m.entity_id, i.entity_id, k.source_record_id, jsonb_build_object('via', 'email_domain', 'domain', k.value), ${now}
+      from graph_sources g
+      join resolution_keys k on k.source_record_id = g.source_record_id and k.entity_kind = 'person' and k.role = 'context' and k.kind = 'org_domain'
+      join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = 'person'
+      join entities pe on pe.id = m.entity_id and pe.is_internal is not true
+      join identifiers i on i.kind = 'domain' and i.value = k.value
+      join entities oe on oe.id = i.entity_id and oe.kind = 'organization' and oe.redirect_to is null
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as count from written`.execute(trx)
+
+  const edges: Record<string, number> = {}
+  for (const row of stated) edges[row.kind] = row.count
+  if ((inferred[0]?.count ?? 0) > 0) edges.works_at = (edges.works_at ?? 0) + inferred[0]!.count
+  return { conversations, edges }
+}
+
+/** A channel's name; DMs and group DMs have none, so they are called what they are. */
+const CONVERSATION_NAME = sql`coalesce(c.data->>'name', case c.data->>'conversationType' when 'dm' then 'direct message' when 'group_dm' then 'group message' end)`
+
+/** One conversation entity per live channel, DM or group DM record; a deleted one loses it. */
+async function syncConversations(trx: Transaction<DB>, now: Date): Promise<GraphReport['conversations']> {
+  const { rows: created } = await sql<{ count: number }>`
+    with fresh as (
+      select c.source_record_id, ${CONVERSATION_NAME} as name, coalesce((c.data->>'externallyShared')::boolean, false) as shared, gen_random_uuid() as id
+      from resolve_queue q
+      join source_records s on s.id = q.source_record_id and s.deleted_at is null
+      join canonical_records c on c.source_record_id = s.id and c.kind = 'conversation'
+      where not exists (select 1 from entity_members m where m.source_record_id = s.id and m.entity_kind = 'conversation')
+    ),
+    entity as (
+      insert into entities (id, kind, display_name, is_internal, created_at, updated_at)
+      select id, 'conversation', name, not shared, ${now}, ${now} from fresh returning id),
+    member as (
+      insert into entity_members (source_record_id, entity_kind, entity_id, rule, score, evidence, decided_at)
+      select source_record_id, 'conversation', id, 'seed', null, '{}'::jsonb, ${now} from fresh returning 1)
+    select count(*)::int as count from member`.execute(trx)
+  // Names and sharing change: keep the display name current.
+  await sql`update entities e set display_name = ${CONVERSATION_NAME}, is_internal = not coalesce((c.data->>'externallyShared')::boolean, false), updated_at = ${now}
+    from resolve_queue q
+    join canonical_records c on c.source_record_id = q.source_record_id and c.kind = 'conversation'
+    join entity_members m on m.source_record_id = q.source_record_id and m.entity_kind = 'conversation'
+    where e.id = m.entity_id and (e.display_name is distinct from ${CONVERSATION_NAME}
+      or e.is_internal is distinct from not coalesce((c.data->>'externallyShared')::boolean, false))`.execute(trx)
+  const { rows: removed } = await sql<{ count: number }>`
+    with gone as (
+      select m.entity_id from resolve_queue q
+      join entity_members m on m.source_record_id = q.source_record_id and m.entity_kind = 'conversation'
+      join source_records s on s.id = q.source_record_id
+      where s.deleted_at is not null
+         or not exists (select 1 from canonical_records c where c.source_record_id = s.id and c.kind = 'conversation')
+    ),
+    deleted as (delete from entities where id in (select entity_id from gone) returning 1)
+    select count(*)::int as count from deleted`.execute(trx)
+  return { created: created[0]?.count ?? 0, removed: removed[0]?.count ?? 0 }
+}
