@@ -175,6 +175,52 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     for (const [record, entity] of after) expect(entity).toBe(before.get(record))
   })
 
+  it('builds the graph: who works where, owns which account, reports to whom, sits in which channel', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)
+    const report = await runResolution(deps)
+    expect(report.graph.conversations.created).toBeGreaterThan(0)
+    const entityOf = async (ref: string) => {
+      const [system, objectType, ...sourceId] = ref.split(':')
+      const { rows } = await sql<{ entity_id: string }>`select m.entity_id from entity_members m join source_records s on s.id = m.source_record_id
+        where s.system = ${system} and s.object_type = ${objectType} and s.source_id = ${sourceId.join(':')}`.execute(store.db)
+      return rows[0]?.entity_id
+    }
+    const edge = async (kind: string, from: string, to: string) => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from edges where kind = ${kind} and from_entity_id = ${(await entityOf(from)) ?? null}::uuid and to_entity_id = ${(await entityOf(to)) ?? null}::uuid`.execute(store.db)
+      return rows[0]?.n ?? 0
+    }
+
+    // Every kind of relationship, each checked against the records that state it.
+    const workday = JSON.parse(await readFile(join(exportOf.workday, 'workers.json'), 'utf8')) as {
+      Report_Entry: { Employee_ID: string; Worker_s_Manager_group?: { Manager_ID: string }[] }[]
+    }
+    const managed = workday.Report_Entry.find((worker) => worker.Worker_s_Manager_group !== undefined)
+    const managerId = managed?.Worker_s_Manager_group?.[0]?.Manager_ID
+    expect(managerId).toBeDefined()
+    expect(await edge('reports_to', `workday:worker:${managed!.Employee_ID}`, `workday:worker:${managerId}`)).toBe(1)
+
+    const contacts = (await readFile(join(exportOf.salesforce, 'Contact.csv'), 'utf8')).split('\n')[1]!.split('","').map((cell) => cell.replaceAll('"', ''))
+    const [contactId, , , accountId] = contacts
+    expect(await edge('works_at', `salesforce:Contact:${contactId}`, `salesforce:Account:${accountId}`)).toBeGreaterThanOrEqual(1)
+
+    const { rows: members } = await sql<{ channel: string; user: string }>`select payload->>'channel' as channel, payload->>'user' as "user"
+      from source_records where system = 'slack' and object_type = 'channel_member' order by source_id limit 1`.execute(store.db)
+    expect(await edge('member_of', `slack:user:${members[0]!.user}`, `slack:channel:${members[0]!.channel}`)).toBe(1)
+
+    const { rows: owned } = await sql<{ n: number }>`select count(*)::int as n from edges e join entities o on o.id = e.to_entity_id
+      join entities p on p.id = e.from_entity_id where e.kind = 'owns' and o.kind = 'organization' and p.is_internal`.execute(store.db)
+    expect(owned[0]?.n).toBeGreaterThan(0)
+    const { rows: byDomain } = await sql<{ n: number }>`select count(*)::int as n from edges where kind = 'works_at' and attributes->>'via' = 'email_domain'`.execute(store.db)
+    expect(byDomain[0]?.n).toBeGreaterThan(0)
+
+    // A full re-run rebuilds the same edges, never doubles them.
+    const count = async () => (await sql<{ n: number }>`select count(*)::int as n from edges`.execute(store.db)).rows[0]?.n
+    const before = await count()
+    await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
+    await runResolution(deps)
+    expect(await count()).toBe(before)
+  })
+
   it('applies link and unlink overrides before the model, and they survive every re-run', { timeout: 120_000 }, async () => {
     for (const system of ['workday', 'salesforce'] as const) await importSystem(system)
     await runResolution(deps)
