@@ -32,6 +32,9 @@ const statements = [
   // Everything already landed waits for its first resolution.
   `insert into resolution_pending (source_record_id) select id from source_records`,
 
+  `alter table entity_members add column origin_entity_id uuid`,
+  `comment on column entity_members.origin_entity_id is 'The first entity the record was given, kept through merges: when a merge is undone, the record takes that id back if it is free.'`,
+
   `create table match_overrides (
     id bigint generated always as identity primary key,
     entity_kind text not null check (entity_kind in ('person', 'organization')),
@@ -84,4 +87,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['merge_refusals', 'match_overrides', 'resolution_pending', 'resolution_keys']) {
     await sql.raw(`drop table if exists ${table}`).execute(db)
   }
+  await sql`alter table entity_members drop column if exists origin_entity_id`.execute(db)
 }

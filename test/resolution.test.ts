@@ -240,14 +240,19 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     await runResolution(deps)
     expect((await partition('person')).get(workers[1]!)).toBe(survivor)
 
-    // A later unlink wins over the link, and also survives.
+    // A later unlink wins over the link, and also survives; each worker gets its own id back.
     await recordOverride(store.db, { action: 'unlink', subject: await subject(b!) })
     await runResolution(deps)
     await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
     await runResolution(deps)
     const unlinked = await partition('person')
-    expect(unlinked.get(workers[1]!)).not.toBe(unlinked.get(workers[0]!))
-    expect(unlinked.get(workers[0]!)).toBe(survivor)
+    expect(unlinked.get(workers[0]!)).toBe(people.get(workers[0]!))
+    expect(unlinked.get(workers[1]!)).toBe(people.get(workers[1]!))
+    expect([people.get(workers[0]!), people.get(workers[1]!)]).toContain(survivor)
+    // The id that had been merged away no longer redirects: it names its worker again.
+    const { rows: redirects } = await sql<{ n: number }>`select count(*)::int as n from entities
+      where id in (${people.get(workers[0]!)!}::uuid, ${people.get(workers[1]!)!}::uuid) and redirect_to is not null`.execute(store.db)
+    expect(redirects[0]?.n).toBe(0)
 
     // And a link decided after the unlink wins again.
     await recordOverride(store.db, { action: 'link', subject: await subject(b!), other: await subject(a!) })

@@ -4,6 +4,7 @@
  * survivor.
  */
 import { sql, type Kysely } from 'kysely'
+import { toSalesforceId18 } from '../connectors/salesforce/salesforce-id.ts'
 import { CgError } from '../errors.ts'
 import type { DB, ResolvedKind, SystemName } from '../schema/database.ts'
 
@@ -13,6 +14,7 @@ export type Subject =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SYSTEMS: readonly SystemName[] = ['slack', 'salesforce', 'workday', 'google']
+const SALESFORCE_ID_15 = /^[a-zA-Z0-9]{15}$/
 
 export async function findSubject(db: Kysely<DB>, text: string, parameter: string): Promise<Subject> {
   const input = text.trim()
@@ -25,7 +27,8 @@ export async function findSubject(db: Kysely<DB>, text: string, parameter: strin
   }
   const [system, objectType, ...rest] = input.split(':')
   if (SYSTEMS.includes(system as SystemName) && objectType && rest.length > 0) {
-    const sourceId = rest.join(':')
+    const written = rest.join(':')
+    const sourceId = system === 'salesforce' && SALESFORCE_ID_15.test(written) ? (toSalesforceId18(written) ?? written) : written
     const record = await db
       .selectFrom('source_records')
       .select('id')
@@ -35,17 +38,20 @@ export async function findSubject(db: Kysely<DB>, text: string, parameter: strin
       .orderBy('id')
       .executeTakeFirst()
     if (!record) throw new CgError('E_NOT_FOUND', `no record ${input} has been imported`, { location: { parameter } })
-    return { type: 'record', recordId: record.id, ref: input }
+    return { type: 'record', recordId: record.id, ref: `${system}:${objectType}:${sourceId}` }
   }
-  const { rows } = await sql<{ id: number; system: string; object_type: string }>`
-    select id, system, object_type from source_records where source_id = ${input} order by id limit 3`.execute(db)
+  // A 15-character Salesforce id as people copy it from the UI lands in its 18-character form.
+  const candidates = [...new Set([input, ...(SALESFORCE_ID_15.test(input) ? [toSalesforceId18(input) ?? input] : [])])]
+  const { rows } = await sql<{ id: number; system: string; object_type: string; source_id: string }>`
+    select id, system, object_type, source_id from source_records
+    where source_id in (select value from jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb)) order by id limit 3`.execute(db)
   if (rows.length === 0) {
     throw new CgError('E_NOT_FOUND', `"${input}" is no entity id, record reference (system:objectType:sourceId) or imported source id`, { location: { parameter } })
   }
   if (rows.length > 1) {
-    const refs = rows.map((row) => `${row.system}:${row.object_type}:${input}`).join(', ')
+    const refs = [...new Set(rows.map((row) => `${row.system}:${row.object_type}:${row.source_id}`))].join(', ')
     throw new CgError('E_AMBIGUOUS', `source id "${input}" names several records (${refs}); give the full reference`, { location: { parameter } })
   }
   const [row] = rows
-  return { type: 'record', recordId: row!.id, ref: `${row!.system}:${row!.object_type}:${input}` }
+  return { type: 'record', recordId: row!.id, ref: `${row!.system}:${row!.object_type}:${row!.source_id}` }
 }

@@ -50,11 +50,20 @@ function employeeIds(person: PersonRecord): string[] {
   return [...ids]
 }
 
-/** Given and family name, folded, from the parts the record gives or from its full name. */
+/**
+ * Given and family name, folded: the parts the record gives, completed from its full name only where
+ * the full name agrees with the part it does give ('Ada' + 'Ada Lovelace' → lovelace), so a contact
+ * with only a last name has no given name rather than its last name twice.
+ */
 export function nameParts(person: PersonRecord): { given: string; family: string } {
-  const split = person.name.given === undefined || person.name.family === undefined ? splitFullName(person.name.full) : undefined
-  const given = foldName(person.name.given ?? split?.given ?? '')
-  const family = foldName(person.name.family ?? split?.family ?? '')
+  const split = splitFullName(person.name.full)
+  const given = foldName(person.name.given ?? '')
+  const family = foldName(person.name.family ?? '')
+  const splitGiven = foldName(split.given ?? '')
+  const splitFamily = foldName(split.family ?? '')
+  if (given === '' && family === '') return { given: splitGiven, family: splitFamily }
+  if (given === '' && splitFamily === family) return { given: splitGiven, family }
+  if (family === '' && splitGiven === given) return { given, family: splitFamily }
   return { given, family }
 }
 

@@ -143,16 +143,23 @@ async function resolveKind<Data, Features>(
       const resolved = resolveRecords(strategy, inputs, overrides)
       refusals.push(...resolved.refusals)
       const refOf = (id: number) => formatRef(byId.get(id)!.ref)
+      const known = members.filter((id) => byId.has(id))
+      const byRef = (map: ReadonlyMap<number, string | number>) =>
+        new Map(known.flatMap((id) => (map.has(id) ? [[refOf(id), map.get(id)!] as const] : [])))
       const stable = assignStableIds({
         clusters: resolved.clusters.map((cluster) => cluster.map((member) => refOf(member.recordId))),
-        previous: new Map(members.flatMap((id) => (previous.entityOf.has(id) && byId.has(id) ? [[refOf(id), previous.entityOf.get(id)!] as const] : []))),
+        previous: byRef(previous.entityOf) as Map<string, string>,
+        origin: byRef(previous.originOf) as Map<string, string>,
+        firstSeen: byRef(previous.firstSeen) as Map<string, number>,
         age: previous.age,
         newId: randomUUID,
       })
+      const created = new Set(stable.created)
       resolved.clusters.forEach((cluster, index) => {
         const id = stable.ids[index]!
         const records = cluster.map((member) => byId.get(member.recordId)!)
-        entities.push({ id, created: stable.created.includes(id), displayName: displayName(kind, records), isInternal: internalOf(kind, records), members: cluster })
+        const withOrigin = cluster.map((member) => ({ ...member, origin: previous.originOf.get(member.recordId) ?? id }))
+        entities.push({ id, created: created.has(id), displayName: displayName(kind, records), isInternal: internalOf(kind, records), members: withOrigin })
       })
       for (const [from, to] of stable.redirects) redirects.set(from, to)
     }
@@ -176,13 +183,18 @@ async function resolveKind<Data, Features>(
 }
 
 async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]) {
-  const { rows } = await sql<{ source_record_id: number; entity_id: string; created_at: Date }>`
-    select m.source_record_id, m.entity_id, e.created_at from entity_members m join entities e on e.id = m.entity_id
+  const { rows } = await sql<{ source_record_id: number; entity_id: string; origin: string | null; created_at: Date }>`
+    select m.source_record_id, m.entity_id, m.origin_entity_id as origin, e.created_at from entity_members m join entities e on e.id = m.entity_id
     where m.entity_kind = ${kind} and m.source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(trx)
+  const { rows: seen } = await sql<{ id: number; first_seen_at: Date }>`
+    select id, first_seen_at from source_records where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(trx)
   const entityOf = new Map(rows.map((row) => [row.source_record_id, row.entity_id]))
+  // The entity a record was first given, kept through merges so that an unlinked record gets it back.
+  const originOf = new Map(rows.map((row) => [row.source_record_id, row.origin ?? row.entity_id]))
+  const firstSeen = new Map(seen.map((row) => [row.id, row.first_seen_at.getTime()]))
   // Older entities win ties for an id: rank by creation time, then id.
   const entities = [...new Map(rows.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-  return { entityOf, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
+  return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
 async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]): Promise<OverrideInput[]> {

@@ -44,4 +44,29 @@ describe('assignStableIds', () => {
     expect(one.ids).toEqual([...other.ids].reverse())
     expect(one.redirects).toEqual(other.redirects)
   })
+
+  it('on an even split keeps the id with the records the entity began with, and gives the others their old id back', () => {
+    // S (Smith) was merged into L (Lumbergh); unlinking Smith splits them again.
+    const result = assignStableIds({
+      clusters: [['smith'], ['lumbergh']],
+      previous: new Map([['smith', 'L'], ['lumbergh', 'L']]),
+      origin: new Map([['smith', 'S'], ['lumbergh', 'L']]),
+      age: new Map(),
+      newId: () => 'new',
+    })
+    expect(result).toEqual({ ids: ['S', 'L'], created: [], redirects: new Map() })
+  })
+
+  it('on an even split of records with one origin keeps the id with the record seen first', () => {
+    // A worker's entity picked up a CRM contact; the contact is taken out again.
+    const result = assignStableIds({
+      clusters: [['salesforce:Contact:003'], ['workday:worker:1001']],
+      previous: new Map([['salesforce:Contact:003', 'E'], ['workday:worker:1001', 'E']]),
+      origin: new Map([['salesforce:Contact:003', 'E'], ['workday:worker:1001', 'E']]),
+      firstSeen: new Map([['salesforce:Contact:003', 2000], ['workday:worker:1001', 1000]]),
+      age: new Map(),
+      newId: () => 'new',
+    })
+    expect(result.ids).toEqual(['new', 'E'])
+  })
 })

@@ -1,9 +1,12 @@
 /**
  * Keeps entity ids stable across resolution runs. Given the new clusters (record keys) and the entity
  * each record belonged to before, every cluster gets an id: the previous entity that holds most of its
- * records keeps its id (ties: the older entity, then the smaller id), each previous id goes to at most
- * one cluster (a split leaves it with the part holding most of its records), the other clusters get new
- * ids, and a previous entity whose records all moved elsewhere redirects to where most of them went.
+ * records keeps its id, each previous id goes to at most one cluster (a split leaves it with the part
+ * holding most of its records), and a previous entity whose records all moved elsewhere redirects to
+ * where most of them went. Ties between the parts of a split go to the part whose records the entity
+ * began with (their origin), then to the part holding the record seen first, then to the older entity
+ * and the smaller id. A part that gets no id takes back its records' origin when that entity was
+ * merged away earlier and is free (an unlinked record gets its old id back); otherwise a new id.
  * Pure and independent of input order: the same clusters and history give the same answer.
  */
 export interface StableIdInput {
@@ -12,6 +15,10 @@ export interface StableIdInput {
   previous: ReadonlyMap<string, string>
   /** Entity id → age rank (smaller is older), for ties; unknown ids count as newest. */
   age: ReadonlyMap<string, number>
+  /** Record key → the first entity the record was given (kept through merges); default: none known. */
+  origin?: ReadonlyMap<string, string>
+  /** Record key → when it was first seen (ms), for ties; unknown records count as newest. */
+  firstSeen?: ReadonlyMap<string, number>
   newId: () => string
 }
 
@@ -28,6 +35,10 @@ interface Claim {
   entity: string
   cluster: number
   count: number
+  /** Records of the cluster whose origin is the entity. */
+  native: number
+  /** Earliest first-seen time among the claiming records. */
+  earliest: number
 }
 
 export function assignStableIds(input: StableIdInput): StableIdResult {
@@ -39,17 +50,24 @@ export function assignStableIds(input: StableIdInput): StableIdResult {
 
   const claims: Claim[] = []
   clusters.forEach((members, cluster) => {
-    const counts = new Map<string, number>()
+    const byEntity = new Map<string, Claim>()
     for (const key of members) {
       const entity = previous.get(key)
-      if (entity !== undefined) counts.set(entity, (counts.get(entity) ?? 0) + 1)
+      if (entity === undefined) continue
+      let claim = byEntity.get(entity)
+      if (!claim) byEntity.set(entity, (claim = { entity, cluster, count: 0, native: 0, earliest: Number.POSITIVE_INFINITY }))
+      claim.count++
+      if (input.origin?.get(key) === entity) claim.native++
+      claim.earliest = Math.min(claim.earliest, input.firstSeen?.get(key) ?? Number.POSITIVE_INFINITY)
     }
-    for (const [entity, count] of counts) claims.push({ entity, cluster, count })
+    claims.push(...byEntity.values())
   })
   const ageOf = (entity: string) => age.get(entity) ?? Number.POSITIVE_INFINITY
   claims.sort(
     (a, b) =>
       b.count - a.count ||
+      b.native - a.native ||
+      a.earliest - b.earliest ||
       ageOf(a.entity) - ageOf(b.entity) ||
       compare(a.entity, b.entity) ||
       rankOfCluster.get(a.cluster)! - rankOfCluster.get(b.cluster)!,
@@ -61,6 +79,21 @@ export function assignStableIds(input: StableIdInput): StableIdResult {
     if (ids[claim.cluster] !== undefined || taken.has(claim.entity)) continue
     ids[claim.cluster] = claim.entity
     taken.add(claim.entity)
+  }
+
+  // A part left without an id takes back the origin most of its records share, if no one holds it.
+  for (const { index } of clusterOrder) {
+    if (ids[index] !== undefined) continue
+    const origins = new Map<string, number>()
+    for (const key of clusters[index]!) {
+      const origin = input.origin?.get(key)
+      if (origin !== undefined && !taken.has(origin)) origins.set(origin, (origins.get(origin) ?? 0) + 1)
+    }
+    const [revived] = [...origins].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]))
+    if (revived) {
+      ids[index] = revived[0]
+      taken.add(revived[0])
+    }
   }
 
   const created: string[] = []

@@ -128,6 +128,7 @@ export interface EntityMembersTable {
   score: number | null
   evidence: DefaultJson<Record<string, unknown>>
   decided_at: DefaultTimestamp
+  origin_entity_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface EdgesTable {

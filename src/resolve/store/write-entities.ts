@@ -12,7 +12,8 @@ export interface EntityToWrite {
   created: boolean
   displayName: string | null
   isInternal: boolean | null
-  members: MemberDecision[]
+  /** Each member with the first entity it was ever given. */
+  members: (MemberDecision & { origin: string })[]
 }
 
 export interface BatchToWrite {
@@ -56,12 +57,20 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
   await sql`delete from entity_members where entity_kind = ${kind}
     and source_record_id in (select value::bigint from jsonb_array_elements_text(${recordIds}::jsonb))`.execute(trx)
   const members = batch.entities.flatMap((entity) =>
-    entity.members.map((member) => ({ source_record_id: member.recordId, entity_id: entity.id, rule: member.rule, score: member.score, evidence: member.evidence })),
+    entity.members.map((member) => ({
+      source_record_id: member.recordId,
+      entity_id: entity.id,
+      rule: member.rule,
+      score: member.score,
+      evidence: member.evidence,
+      origin_entity_id: member.origin,
+    })),
   )
   if (members.length > 0) {
-    await sql`insert into entity_members (source_record_id, entity_kind, entity_id, rule, score, evidence, decided_at)
-      select m.source_record_id, ${kind}, m.entity_id, m.rule, m.score, m.evidence, ${now}
-      from jsonb_to_recordset(${json(members)}::jsonb) as m(source_record_id bigint, entity_id uuid, rule text, score real, evidence jsonb)`.execute(trx)
+    await sql`insert into entity_members (source_record_id, entity_kind, entity_id, rule, score, evidence, decided_at, origin_entity_id)
+      select m.source_record_id, ${kind}, m.entity_id, m.rule, m.score, m.evidence, ${now}, m.origin_entity_id
+      from jsonb_to_recordset(${json(members)}::jsonb)
+        as m(source_record_id bigint, entity_id uuid, rule text, score real, evidence jsonb, origin_entity_id uuid)`.execute(trx)
   }
 
   const entityIds = json(batch.entities.map((entity) => entity.id))
