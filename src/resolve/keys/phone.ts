@@ -15,6 +15,8 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type 
 const INTERNATIONAL_00 = /^(?:tel:)?\s*\(?\s*00\s*\)?[\s.-]*(?=[1-9])/i
 /** Fewer digits than this cannot be a dialable number anywhere (shortest national numbers are 4–5 digits plus a code). */
 const MIN_DIGITS = 5
+/** A plus sign, ASCII or full-width: the number states its country code. */
+const PLUS = /[+\uFF0B]/
 
 /**
  * Normalises a phone number to E.164 (`+12015550123`), or undefined when it is not a valid number.
@@ -28,7 +30,9 @@ export function normalizePhone(raw: string | null | undefined, defaultCountry?: 
   const text = raw.trim()
   if (text === '' || countDigits(text) < MIN_DIGITS) return undefined
   const country = toCountry(defaultCountry)
-  const parsed = parse(text, country)
+  // Without a country code or a default country there is nothing to parse against; asking
+  // libphonenumber anyway costs a thrown and caught ParseError per number.
+  const parsed = country === undefined && !PLUS.test(text) ? undefined : parse(text, country)
   if (parsed !== undefined) return parsed.number
   // libphonenumber only knows the default country's own exit code (011 in the US, 0011 in
   // Australia); "00" is the one most people write, whatever the context.
