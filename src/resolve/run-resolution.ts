@@ -53,7 +53,7 @@ export interface ResolutionProgress {
 }
 
 /** Records per batch of components written together (a larger component is a batch of its own). */
-const BATCH_RECORDS = 2000
+const BATCH_RECORDS = 5000
 
 export async function runResolution(deps: Deps, options: { onProgress?: (progress: ResolutionProgress) => void } = {}): Promise<ResolutionReport> {
   const started = deps.clock.now()
@@ -69,7 +69,7 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
       select count(*)::int as queued from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
     const keysStarted = performance.now()
-    await refreshKeys(trx, (done) => options.onProgress?.({ stage: 'keys', done, total: queued }))
+    await refreshKeys(trx, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
     const now = deps.clock.now()
     await collectDependents(trx, false)
