@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TABLE_NAMES } from '../src/schema/database.ts'
 import { runCliProcess } from './support/run-cli.ts'
-import { createServerDatabaseUrl, databaseTargets, LATEST_MIGRATION, MIGRATION_NAMES } from './support/test-databases.ts'
+import { cliDatabase, databaseTargets, LATEST_MIGRATION, MIGRATION_NAMES } from './support/test-databases.ts'
 
 const scratch: string[] = []
 function emptyFolder(): string {
@@ -23,12 +23,9 @@ describe.each(databaseTargets())('customer-graph on the $name database', (target
 
   beforeAll(async () => {
     cwd = emptyFolder()
-    env = {}
-    if (target.name === 'server') {
-      const database = await createServerDatabaseUrl(process.env.DATABASE_URL!)
-      env = { DATABASE_URL: database.url }
-      drop = () => database.drop()
-    }
+    const database = await cliDatabase(target)
+    env = database.env
+    drop = database.drop
   })
   afterAll(() => drop())
 

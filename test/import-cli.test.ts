@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../src/db/open-database.ts'
 import type { ImportReport } from '../src/pipeline/run-import.ts'
 import { rawZipBytes } from './support/raw-zip.ts'
 import { runCliProcess } from './support/run-cli.ts'
-import { createServerDatabaseUrl, databaseTargets } from './support/test-databases.ts'
+import { cliDatabase, databaseTargets } from './support/test-databases.ts'
 
 const SAMPLES = fileURLToPath(new URL('../../shared/datasets/sources', import.meta.url))
 
@@ -60,11 +60,9 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
   beforeAll(async () => {
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-import-'))
     corpus = writeCorpus(path.join(cwd, 'corpus'))
-    if (target.name === 'server') {
-      const database = await createServerDatabaseUrl(process.env.DATABASE_URL!)
-      env = { DATABASE_URL: database.url }
-      drop = () => database.drop()
-    }
+    const database = await cliDatabase(target)
+    env = database.env
+    drop = database.drop
   })
   afterAll(async () => {
     await drop()

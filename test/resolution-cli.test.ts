@@ -7,7 +7,7 @@ import type { Explanation } from '../src/resolve/explain.ts'
 import type { RecordedOverride } from '../src/resolve/overrides.ts'
 import type { ResolutionReport } from '../src/resolve/run-resolution.ts'
 import { runCliProcess, type CliResult } from './support/run-cli.ts'
-import { createServerDatabaseUrl, databaseTargets } from './support/test-databases.ts'
+import { cliDatabase, databaseTargets } from './support/test-databases.ts'
 
 // The records of the small input below, as explain and export identities name them. Salesforce ids
 // are the 18-character ones a Data Export gives.
@@ -96,11 +96,9 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     fs.writeFileSync(workdayReport, JSON.stringify(WORKDAY_REPORT))
     fs.writeFileSync(path.join(salesforceExport, 'Account.csv'), ACCOUNT_CSV + '\n')
     fs.writeFileSync(path.join(salesforceExport, 'Contact.csv'), contactCsv())
-    if (target.name === 'server') {
-      const database = await createServerDatabaseUrl(process.env.DATABASE_URL!)
-      env = { DATABASE_URL: database.url }
-      drop = () => database.drop()
-    }
+    const database = await cliDatabase(target)
+    env = database.env
+    drop = database.drop
   })
   afterAll(async () => {
     await drop()

@@ -44,6 +44,16 @@ async function createEmbedded(options: { migrate?: boolean } = {}): Promise<Test
   return { ...database, config, env: {}, dispose: () => database.close() }
 }
 
+/**
+ * What a CLI child process needs to use this target: for the server a fresh database (its URL in the
+ * environment, dropped by `drop`), for the embedded database nothing (it lives in the process's cwd).
+ */
+export async function cliDatabase(target: { name: string }): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (target.name !== 'server') return { env: {}, drop: () => Promise.resolve() }
+  const database = await createServerDatabaseUrl(process.env.DATABASE_URL!)
+  return { env: { DATABASE_URL: database.url }, drop: () => database.drop() }
+}
+
 /** A fresh database on the server, so files run in parallel without seeing each other's rows. */
 export async function createServerDatabaseUrl(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${inject('testDatabasePrefix')}${randomBytes(4).toString('hex')}`
