@@ -229,7 +229,11 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     const [a, b] = workers.map((key) => key.replaceAll('|', ':'))
     const subject = (ref: string) => findSubject(store.db, ref, 'record')
 
-    await recordOverride(store.db, { action: 'link', subject: await subject(a!), other: await subject(b!), note: 'same person' })
+    const first = await recordOverride(store.db, { action: 'link', subject: await subject(a!), other: await subject(b!), note: 'same person' })
+    // Deciding the same again (either way round) is no new decision.
+    const repeated = await recordOverride(store.db, { action: 'link', subject: await subject(b!), other: await subject(a!) })
+    expect(repeated.id).toBe(first.id)
+    expect((await store.db.selectFrom('match_overrides').select('id').execute()).length).toBe(1)
     await runResolution(deps)
     const linked = await partition('person')
     expect(linked.get(workers[0]!)).toBe(linked.get(workers[1]!))

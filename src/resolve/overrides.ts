@@ -33,6 +33,11 @@ export async function recordOverride(db: Kysely<DB>, request: OverrideRequest): 
   }
   if (second && second.recordId === first.recordId) throw new CgError('E_USAGE', `${first.ref} is the same record twice`, { location: { parameter: 'second' } })
   return db.transaction().execute(async (trx) => {
+    // Deciding the same thing again changes nothing: the standing decision is returned.
+    const standing = await latestOverride(trx, first.kind, first.recordId, second?.recordId ?? null)
+    if (standing && standing.action === request.action) {
+      return { id: standing.id, action: request.action, kind: first.kind, record: first.ref, other: second?.ref ?? null }
+    }
     const row = await trx
       .insertInto('match_overrides')
       .values({ entity_kind: first.kind, action: request.action, source_record_id: first.recordId, other_record_id: second?.recordId ?? null, note: request.note ?? null })
@@ -43,6 +48,24 @@ export async function recordOverride(db: Kysely<DB>, request: OverrideRequest): 
       select value::bigint from jsonb_array_elements_text(${queued}::jsonb) on conflict do nothing`.execute(trx)
     return { id: row.id, action: request.action, kind: first.kind, record: first.ref, other: second?.ref ?? null }
   })
+}
+
+/**
+ * The latest override touching the record (or either record of the pair) when it decided exactly
+ * this again; a later decision about either record (an unlink after a link) makes a repeat count.
+ */
+async function latestOverride(db: Kysely<DB>, kind: ResolvedKind, recordId: number, otherId: number | null) {
+  const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
+    select id, action, source_record_id, other_record_id from match_overrides
+    where entity_kind = ${kind} and (source_record_id in (${recordId}, ${otherId ?? recordId}) or other_record_id in (${recordId}, ${otherId ?? recordId}))
+    order by id desc limit 1`.execute(db)
+  const latest = rows[0]
+  if (!latest) return undefined
+  const same =
+    otherId === null
+      ? latest.source_record_id === recordId && latest.other_record_id === null
+      : (latest.source_record_id === recordId && latest.other_record_id === otherId) || (latest.source_record_id === otherId && latest.other_record_id === recordId)
+  return same ? latest : undefined
 }
 
 interface Target {
