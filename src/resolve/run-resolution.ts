@@ -26,6 +26,8 @@ export interface KindReport {
   /** Records looked at: the queued ones and the closed scope around them. */
   scope: number
   components: number
+  /** Records in the largest component (all of it is resolved in memory at once). */
+  largestComponent: number
   entities: { created: number; kept: number; redirected: number; removed: number }
   /** Members by the rule that linked them (seed = first record of an entity). */
   rules: Record<string, number>
@@ -92,6 +94,7 @@ async function resolveKind<Data, Features>(
   const report: KindReport = {
     scope: 0,
     components: 0,
+    largestComponent: 0,
     entities: { created: 0, kept: 0, redirected: 0, removed: 0 },
     rules: {},
     refusals: {},
@@ -111,6 +114,7 @@ async function resolveKind<Data, Features>(
   const { ids, order, starts } = await findComponents(trx, kind)
   lap('components')
   report.components = starts.length - 1
+  for (let c = 0; c < report.components; c++) report.largestComponent = Math.max(report.largestComponent, starts[c + 1]! - starts[c]!)
   const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
   const previousEntities = new Set<string>()
