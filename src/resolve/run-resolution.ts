@@ -70,6 +70,7 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
       queued as (insert into resolve_queue select source_record_id from taken returning 1)
       select count(*)::int as queued from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
+    await sql`analyze resolve_queue`.execute(trx)
     const keysStarted = performance.now()
     await refreshKeys(trx, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)

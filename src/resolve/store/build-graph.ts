@@ -39,6 +39,8 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
       on conflict do nothing`.execute(trx)
   }
 
+  // Temp tables have no statistics until analysed; without them the planner nests loops over them.
+  await sql`analyze graph_sources`.execute(trx)
   await sql`delete from edges where source_record_id in (select source_record_id from graph_sources)`.execute(trx)
   const { rows: stated } = await sql<{ kind: string; count: number }>`
     with links as (

@@ -17,6 +17,7 @@ export async function refreshKeys(trx: Transaction<DB>, onPage?: (done: number, 
     select distinct q.source_record_id from resolve_queue q
     join canonical_records c on c.source_record_id = q.source_record_id and c.kind in ('person', 'organization')`.execute(trx)
   await sql`create index on resolve_keyed (source_record_id)`.execute(trx)
+  await sql`analyze resolve_keyed`.execute(trx)
   const { rows: counted } = await sql<{ total: number }>`select count(*)::int as total from resolve_keyed`.execute(trx)
   const total = counted[0]?.total ?? 0
   let after = 0

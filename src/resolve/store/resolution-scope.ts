@@ -83,6 +83,8 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
       if (added === 0) break
     }
   }
+  // Temp tables have no statistics until analysed; the joins over the scope need them.
+  await sql`analyze resolve_scope`.execute(trx)
   const { rows } = await sql<{ size: number }>`select count(*)::int as size from resolve_scope`.execute(trx)
   return rows[0]?.size ?? 0
 }
@@ -147,6 +149,7 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
       where o.entity_kind = ${kind} and o.action = 'link'
     ) grouped`.execute(trx)
   await sql`create index on resolve_groups (n)`.execute(trx)
+  await sql`analyze resolve_dense`.execute(trx)
 
   const { rows: counted } = await sql<{ size: number }>`select count(*)::int as size from resolve_dense`.execute(trx)
   const ids = new Float64Array(counted[0]?.size ?? 0)
