@@ -54,6 +54,9 @@ export interface ResolutionProgress {
   total: number
 }
 
+/** Queued records from which a pass refreshes the planner's statistics of the tables it fills. */
+const LARGE_PASS = 10_000
+
 /** Records per batch of components written together (a larger component is a batch of its own). */
 const BATCH_RECORDS = 5000
 
@@ -74,12 +77,17 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
     const keysStarted = performance.now()
     await refreshKeys(trx, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
+    // A large pass fills tables whose statistics still describe them as they were (empty, on a first
+    // run): without fresh ones the planner picks nested loops over millions of rows.
+    const large = queued >= LARGE_PASS
+    if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
     await collectDependents(trx, false)
     const organization = await resolveKind(trx, 'organization', organizationStrategy, now, options.onProgress)
     await collectDependents(trx, organization.scope > 0)
     const context = await loadOrganizationContext(trx)
     const person = await resolveKind(trx, 'person', createPersonStrategy(context), now, options.onProgress)
+    if (large) await sql`analyze entities, entity_members, identifiers`.execute(trx)
     const graph = await buildGraph(trx, now)
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
