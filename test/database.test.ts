@@ -21,19 +21,25 @@ describe.each(databaseTargets())('on the $name database', (target) => {
     expect(rows.map((row) => row.table_name)).toEqual(expect.arrayContaining([...TABLE_NAMES]))
   })
 
-  it('documents every table and column with a SQL comment', async () => {
+  it('serves identifiers as a view over the members\' identifier keys', async () => {
+    const { rows } = await sql<{ table_type: string }>`
+      select table_type from information_schema.tables where table_schema = current_schema() and table_name = 'identifiers'`.execute(store.db)
+    expect(rows).toEqual([{ table_type: 'VIEW' }])
+  })
+
+  it('documents every table, view and column with a SQL comment', async () => {
     const { rows } = await sql<{ missing: string }>`
       select c.relname || coalesce('.' || a.attname, '') as missing
       from pg_class c
       join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
       left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-      where c.relkind = 'r' and c.relname <> all (array['kysely_migration', 'kysely_migration_lock'])
+      where c.relkind in ('r', 'v') and c.relname <> all (array['kysely_migration', 'kysely_migration_lock'])
         and (case when a.attname is null then obj_description(c.oid, 'pg_class')
                   else col_description(c.oid, a.attnum) end) is null
       union all
       select c.relname from pg_class c
       join pg_namespace n on n.oid = c.relnamespace and n.nspname = current_schema()
-      where c.relkind = 'r' and c.relname <> all (array['kysely_migration', 'kysely_migration_lock'])
+      where c.relkind in ('r', 'v') and c.relname <> all (array['kysely_migration', 'kysely_migration_lock'])
         and obj_description(c.oid, 'pg_class') is null`.execute(store.db)
     expect(rows.map((row) => row.missing)).toEqual([])
   })

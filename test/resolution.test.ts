@@ -175,6 +175,33 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     for (const [record, entity] of after) expect(entity).toBe(before.get(record))
   })
 
+  it('keys records as they land; a pass keys whatever landed without keys, and --rekey recomputes them all', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'google'] as const) await importSystem(system)
+    const keyCount = async () => (await sql<{ n: number }>`select count(*)::int as n from resolution_keys`.execute(store.db)).rows[0]!.n
+    const landed = await keyCount()
+    expect(landed).toBeGreaterThan(0)
+    const first = await runResolution(deps)
+    expect(await keyCount()).toBe(landed)
+    const before = await partition('person')
+    const { rows: people } = await sql<{ n: number }>`select count(distinct source_record_id)::int as n from resolution_keys where entity_kind = 'person'`.execute(store.db)
+    expect(first.person.scope).toBe(people[0]!.n)
+
+    // Keys lost (a database that landed records before imports keyed them): the pass keys them again.
+    await sql`delete from resolution_keys`.execute(store.db)
+    await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
+    await runResolution(deps)
+    expect(await keyCount()).toBe(landed)
+    expect(await partition('person')).toEqual(before)
+
+    // --rekey: nothing queued, every person and organisation record re-keyed and resolved again.
+    const rekeyed = await runResolution(deps, { rekey: true })
+    expect(rekeyed.queued).toBe(0)
+    expect(rekeyed.person.scope).toBe(people[0]!.n)
+    expect(rekeyed.person.entities.created).toBe(0)
+    expect(await keyCount()).toBe(landed)
+    expect(await partition('person')).toEqual(before)
+  })
+
   it('builds the graph: who works where, owns which account, reports to whom, sits in which channel', { timeout: 120_000 }, async () => {
     for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)
     const report = await runResolution(deps)

@@ -3,6 +3,8 @@ import type { NormalizeIssue, RawRecord, RejectedInput } from '../connectors/typ
 import type { CanonicalRecord } from '../schema/canonical.ts'
 import { storableJson, storableText } from './storable.ts'
 import type { DB, SystemName } from '../schema/database.ts'
+import { keyRecord } from '../resolve/record-keys.ts'
+import { replaceKeys } from '../resolve/store/write-keys.ts'
 
 /** A raw record made ready to land: payload sanitised, hashed and normalised. */
 export interface PreparedRecord {
@@ -77,6 +79,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
 
   const ids = await upsertRecords(trx, page, toWrite, now)
   await replaceCanonicalRecords(trx, toWrite, ids)
+  await writeResolutionKeys(trx, page.system, toWrite, ids)
   await queueForResolution(trx, ids)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
@@ -214,6 +217,18 @@ async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRe
   await sql`insert into canonical_records (source_record_id, ordinal, kind, data)
     select c.source_record_id, c.ordinal, c.kind, c.data
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(source_record_id bigint, ordinal integer, kind text, data jsonb)`.execute(trx)
+}
+
+/** The keys resolution will look the written records up by, computed from the canonical records in hand. */
+async function writeResolutionKeys(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[], ids: Map<string, number>): Promise<void> {
+  if (ids.size === 0) return
+  const keyed = records.flatMap((record) => {
+    const id = ids.get(keyOf(record.raw))
+    if (id === undefined) return []
+    const ref = { system, objectType: record.raw.objectType, sourceId: record.raw.sourceId }
+    return keyRecord(ref, record.canonical, record.raw.deleted !== undefined).map((entity) => ({ id, kind: entity.kind, keys: entity.keys }))
+  })
+  await replaceKeys(trx, [...ids.values()], keyed)
 }
 
 /** Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. */

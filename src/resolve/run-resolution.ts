@@ -60,7 +60,14 @@ const LARGE_PASS = 10_000
 /** Records per batch of components written together (a larger component is a batch of its own). */
 const BATCH_RECORDS = 5000
 
-export async function runResolution(deps: Deps, options: { onProgress?: (progress: ResolutionProgress) => void } = {}): Promise<ResolutionReport> {
+export interface ResolutionOptions {
+  /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
+  rekey?: boolean
+  onProgress?: (progress: ResolutionProgress) => void
+}
+
+export async function runResolution(deps: Deps, options: ResolutionOptions = {}): Promise<ResolutionReport> {
+  const rekey = options.rekey ?? false
   const started = deps.clock.now()
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
@@ -73,9 +80,13 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
       queued as (insert into resolve_queue select source_record_id from taken returning 1)
       select count(*)::int as queued from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
+    if (rekey) {
+      await sql`insert into resolve_queue select distinct source_record_id from canonical_records
+        where kind in ('person', 'organization') on conflict do nothing`.execute(trx)
+    }
     await sql`analyze resolve_queue`.execute(trx)
     const keysStarted = performance.now()
-    await refreshKeys(trx, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
+    await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
     // A large pass fills tables whose statistics still describe them as they were (empty, on a first
     // run): without fresh ones the planner picks nested loops over millions of rows.
@@ -87,7 +98,7 @@ export async function runResolution(deps: Deps, options: { onProgress?: (progres
     await collectDependents(trx, organization.scope > 0)
     const context = await loadOrganizationContext(trx)
     const person = await resolveKind(trx, 'person', createPersonStrategy(context), now, options.onProgress)
-    if (large) await sql`analyze entities, entity_members, identifiers`.execute(trx)
+    if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now)
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
@@ -178,8 +189,7 @@ async function resolveKind<Data, Features>(
     }
 
     lap('resolve')
-    const identifiers = new Map(loaded.map((record) => [record.id, record.keys.filter((key) => key.role === 'identifier').map(({ kind: keyKind, value, isGeneric }) => ({ kind: keyKind, value, isGeneric }))]))
-    await writeBatch(trx, { kind, recordIds: batchIds, entities, redirects, refusals, identifiers, now })
+    await writeBatch(trx, { kind, recordIds: batchIds, entities, redirects, refusals, now })
     lap('write')
     for (const entity of entities) {
       if (entity.created) report.entities.created++

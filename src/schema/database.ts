@@ -111,13 +111,13 @@ export interface EntitiesTable {
   updated_at: DefaultTimestamp
 }
 
+/** A view: the identifier keys of each entity's member records. */
 export interface IdentifiersTable {
-  id: Generated<number>
   entity_id: string
   kind: string
   value: string
-  source_record_id: number | null
-  is_generic: Generated<boolean>
+  source_record_id: number
+  is_generic: boolean
 }
 
 export interface EntityMembersTable {
@@ -256,7 +256,6 @@ export const TABLE_NAMES = [
   'canonical_records',
   'rejected_records',
   'entities',
-  'identifiers',
   'entity_members',
   'edges',
   'activities',

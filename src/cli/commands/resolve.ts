@@ -12,24 +12,27 @@ export const resolveCommand: CliCommand = {
   define: (program: Command) =>
     program
       .command('resolve')
-      .description('resolve the records imported since the last resolution into people and organisations (import does this itself)'),
+      .description('resolve the records imported since the last resolution into people and organisations (import does this itself)')
+      .option('--rekey', 'recompute the keys of every record and resolve all of them again (after an upgrade that changes how keys are normalised)'),
 
-  run: async (context) =>
+  run: async (context, args) =>
     withDatabase(context, async (database) => {
+      const [flags] = args as [{ rekey?: boolean }]
       await migrateToLatest(database.db)
-      const report = await resolveWithProgress(context, database)
+      const report = await resolveWithProgress(context, database, { rekey: flags.rekey ?? false })
       return { data: report, text: formatResolution(report) }
     }),
 }
 
 /** Runs a resolution pass with a progress bar per stage on a terminal, log lines elsewhere. */
-export async function resolveWithProgress(context: CommandContext, database: Database): Promise<ResolutionReport> {
+export async function resolveWithProgress(context: CommandContext, database: Database, options: { rekey?: boolean } = {}): Promise<ResolutionReport> {
   let progress: Progress | undefined
   let stage: string | undefined
   try {
     return await runResolution(
       { db: database.db, clock: systemClock, logger: context.logger },
       {
+        rekey: options.rekey ?? false,
         onProgress: ({ stage: next, done, total }) => {
           if (next !== stage) {
             progress?.stop()

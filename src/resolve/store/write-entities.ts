@@ -1,7 +1,7 @@
 /**
  * Writes one batch of resolved components: entities (new, kept, redirected), their members with the
- * rule and evidence of every link, their identifiers, and the merges the guards refused. Set-based:
- * each statement carries the whole batch as JSON.
+ * rule and evidence of every link, and the merges the guards refused (an entity's identifiers are a
+ * view over its members' keys). Set-based: each statement carries the whole batch as JSON.
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB, ResolvedKind } from '../../schema/database.ts'
@@ -24,8 +24,6 @@ export interface BatchToWrite {
   /** Previous entity → the survivor it now redirects to. */
   redirects: Map<string, string>
   refusals: RefusalDecision[]
-  /** Identifier keys of the members, by record id. */
-  identifiers: Map<number, { kind: string; value: string; isGeneric: boolean }[]>
   now: Date
 }
 
@@ -71,20 +69,6 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
       select m.source_record_id, ${kind}, m.entity_id, m.rule, m.score, m.evidence, ${now}, m.origin_entity_id
       from jsonb_to_recordset(${json(members)}::jsonb)
         as m(source_record_id bigint, entity_id uuid, rule text, score real, evidence jsonb, origin_entity_id uuid)`.execute(trx)
-  }
-
-  const entityIds = json(batch.entities.map((entity) => entity.id))
-  await sql`delete from identifiers where entity_id in (select value::uuid from jsonb_array_elements_text(${entityIds}::jsonb))`.execute(trx)
-  const identifiers = batch.entities.flatMap((entity) =>
-    entity.members.flatMap((member) =>
-      (batch.identifiers.get(member.recordId) ?? []).map((key) => ({ entity_id: entity.id, kind: key.kind, value: key.value, source_record_id: member.recordId, is_generic: key.isGeneric })),
-    ),
-  )
-  if (identifiers.length > 0) {
-    await sql`insert into identifiers (entity_id, kind, value, source_record_id, is_generic)
-      select i.entity_id, i.kind, i.value, i.source_record_id, i.is_generic
-      from jsonb_to_recordset(${json(identifiers)}::jsonb) as i(entity_id uuid, kind text, value text, source_record_id bigint, is_generic boolean)
-      on conflict do nothing`.execute(trx)
   }
 
   await sql`delete from merge_refusals where entity_kind = ${kind}

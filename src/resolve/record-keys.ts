@@ -1,0 +1,37 @@
+/**
+ * What a source record brings to resolution: its person and its organisation (the first of each kind
+ * among its canonical records), each with the keys it is resolved by. The same function keys a record
+ * as it lands (the import writes its keys with it) and when resolution re-reads one from the store.
+ *
+ * A record deleted at the source takes no part, except one merged into another (a Salesforce
+ * duplicate with MasterRecordId): it stays with the record that survived, so its old id still finds
+ * the entity, but lends it nothing but that link. Pure.
+ */
+import type { CanonicalRecord, Organization, Person, SourceRef } from '../schema/canonical.ts'
+import type { ResolvedKind } from '../schema/database.ts'
+import { organizationKeys } from './organization-keys.ts'
+import { personKeys } from './person-keys.ts'
+import type { ResolutionKey } from './resolvable.ts'
+
+export interface KeyedEntity {
+  kind: ResolvedKind
+  data: Person | Organization
+  keys: ResolutionKey[]
+}
+
+/** `canonical`: the record's canonical records in ordinal order. */
+export function keyRecord(ref: SourceRef, canonical: readonly CanonicalRecord[], deleted: boolean): KeyedEntity[] {
+  const links = canonical.filter((part) => part.kind === 'link')
+  if (deleted && !links.some((link) => link.linkType === 'same_as')) return []
+  const keyed: KeyedEntity[] = []
+  const person = canonical.find((part): part is Person => part.kind === 'person')
+  if (person) keyed.push({ kind: 'person', data: person, keys: onlyIfDeleted(deleted, personKeys(ref, person, links)) })
+  const organization = canonical.find((part): part is Organization => part.kind === 'organization')
+  if (organization) keyed.push({ kind: 'organization', data: organization, keys: onlyIfDeleted(deleted, organizationKeys(ref, organization, links)) })
+  return keyed
+}
+
+/** A deleted record keeps only its cross-references. */
+function onlyIfDeleted(deleted: boolean, keys: ResolutionKey[]): ResolutionKey[] {
+  return deleted ? keys.filter((key) => key.kind === 'record') : keys
+}
