@@ -85,12 +85,14 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
         where kind in ('person', 'organization') on conflict do nothing`.execute(trx)
     }
     await sql`analyze resolve_queue`.execute(trx)
+    // A large pass reads what a large import just wrote, and fills tables, while their statistics may
+    // still describe them as they were (empty, on a first run): without fresh ones the planner probes
+    // row by row through millions of rows (a 5,000-record read took 80 s instead of 0.1 s).
+    const large = queued >= LARGE_PASS || rekey
+    if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(trx)
     const keysStarted = performance.now()
     await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
-    // A large pass fills tables whose statistics still describe them as they were (empty, on a first
-    // run): without fresh ones the planner picks nested loops over millions of rows.
-    const large = queued >= LARGE_PASS
     if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
     await collectDependents(trx, false)
@@ -139,19 +141,29 @@ async function resolveKind<Data, Features>(
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
   const previousEntities = new Set<string>()
 
-  let component = 0
-  while (component < starts.length - 1) {
-    // A batch: whole components up to BATCH_RECORDS records (at least one component).
+  // Batches of whole components, up to BATCH_RECORDS records (at least one component). The next
+  // batch is read while this one is resolved: the database works while the process computes.
+  const batchStarts = [0]
+  for (let component = 0; component < starts.length - 1; ) {
     const first = component
     while (component < starts.length - 1 && (component === first || starts[component + 1]! - starts[first]! <= BATCH_RECORDS)) component++
+    batchStarts.push(component)
+  }
+  const batches = batchStarts.length - 1
+  const read = (batch: number) => {
+    if (batch >= batches) return undefined
     const componentIds: number[][] = []
-    for (let c = first; c < component; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    const batchIds = componentIds.flat()
-    const loaded = (await loadResolvables(trx, batchIds)).filter((record) => record.kind === kind)
-    const byId = new Map(loaded.map((record) => [record.id, record]))
-    const previous = await previousMembership(trx, kind, batchIds)
+    for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
+    const reading = readBatch(trx, kind, componentIds)
+    reading.catch(() => undefined) // awaited in turn; a failure surfaces there
+    return reading
+  }
+  let next = read(0)
+  let done = 0
+  for (let index = 0; index < batches; index++) {
+    const { componentIds, batchIds, byId, previous, overrides } = await next!
+    next = read(index + 1)
     for (const entity of previous.entityOf.values()) previousEntities.add(entity)
-    const overrides = await overridesOf(trx, kind, batchIds)
     lap('load')
 
     const entities: EntityToWrite[] = []
@@ -198,19 +210,30 @@ async function resolveKind<Data, Features>(
     }
     report.entities.redirected += redirects.size
     for (const refusal of refusals) report.refusals[refusal.reason] = (report.refusals[refusal.reason] ?? 0) + 1
-    onProgress?.({ stage: kind, done: starts[component]!, total: ids.length })
+    done += batchIds.length
+    onProgress?.({ stage: kind, done, total: ids.length })
   }
   report.entities.removed = await removeEmptyEntities(trx, kind, [...previousEntities])
   lap('write')
   return report
 }
 
-async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]) {
+/** A batch's records with their keys, their entities so far, and the overrides that name them. */
+async function readBatch(trx: Transaction<DB>, kind: ResolvedKind, componentIds: number[][]) {
+  const batchIds = componentIds.flat()
+  const loaded = (await loadResolvables(trx, batchIds)).filter((record) => record.kind === kind)
+  const byId = new Map(loaded.map((record) => [record.id, record]))
+  const previous = await previousMembership(trx, kind, batchIds)
+  const overrides = await overridesOf(trx, kind, batchIds)
+  return { componentIds, batchIds, byId, previous, overrides }
+}
+
+async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]) {
   const { rows } = await sql<{ source_record_id: number; entity_id: string; origin: string | null; created_at: Date }>`
     select m.source_record_id, m.entity_id, m.origin_entity_id as origin, e.created_at from entity_members m join entities e on e.id = m.entity_id
-    where m.entity_kind = ${kind} and m.source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(trx)
+    where m.entity_kind = ${kind} and m.source_record_id = any(${ids}::bigint[])`.execute(trx)
   const { rows: seen } = await sql<{ id: number; first_seen_at: Date }>`
-    select id, first_seen_at from source_records where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`.execute(trx)
+    select id, first_seen_at from source_records where id = any(${ids}::bigint[])`.execute(trx)
   const entityOf = new Map(rows.map((row) => [row.source_record_id, row.entity_id]))
   // The entity a record was first given, kept through merges so that an unlinked record gets it back.
   const originOf = new Map(rows.map((row) => [row.source_record_id, row.origin ?? row.entity_id]))
@@ -220,11 +243,10 @@ async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids:
   return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
-async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: readonly number[]): Promise<OverrideInput[]> {
+async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
   const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
     select id, action, source_record_id, other_record_id from match_overrides
-    where entity_kind = ${kind} and (source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
-      or other_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+    where entity_kind = ${kind} and (source_record_id = any(${ids}::bigint[]) or other_record_id = any(${ids}::bigint[]))
     order by id`.execute(trx)
   return rows.map((row) => ({ id: row.id, action: row.action, recordId: row.source_record_id, otherRecordId: row.other_record_id }))
 }
