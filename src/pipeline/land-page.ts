@@ -79,7 +79,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
 
   const ids = await upsertRecords(trx, page, toWrite, now)
   await replaceCanonicalRecords(trx, toWrite, ids)
-  await writeResolutionKeys(trx, page.system, toWrite, ids)
+  await writeResolutionKeys(trx, page.system, toWrite, ids, existing)
   await queueForResolution(trx, ids)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
@@ -220,15 +220,23 @@ async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRe
 }
 
 /** The keys resolution will look the written records up by, computed from the canonical records in hand. */
-async function writeResolutionKeys(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[], ids: Map<string, number>): Promise<void> {
+async function writeResolutionKeys(
+  trx: Transaction<DB>,
+  system: SystemName,
+  records: PreparedRecord[],
+  ids: Map<string, number>,
+  existing: Map<string, ExistingRecord>,
+): Promise<void> {
   if (ids.size === 0) return
+  // Only records that existed before have keys to replace.
+  const changed = [...ids].flatMap(([key, id]) => (existing.has(key) ? [id] : []))
   const keyed = records.flatMap((record) => {
     const id = ids.get(keyOf(record.raw))
     if (id === undefined) return []
     const ref = { system, objectType: record.raw.objectType, sourceId: record.raw.sourceId }
     return keyRecord(ref, record.canonical, record.raw.deleted !== undefined).map((entity) => ({ id, kind: entity.kind, keys: entity.keys }))
   })
-  await replaceKeys(trx, [...ids.values()], keyed)
+  await replaceKeys(trx, changed, keyed)
 }
 
 /** Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. */

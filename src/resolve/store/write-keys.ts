@@ -7,9 +7,9 @@ import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../schema/database.ts'
 import type { LoadedRecord } from './load-resolvables.ts'
 
-export async function replaceKeys(trx: Transaction<DB>, recordIds: readonly number[], keyed: readonly Pick<LoadedRecord, 'id' | 'kind' | 'keys'>[]): Promise<void> {
-  if (recordIds.length === 0) return
-  await sql`delete from resolution_keys where source_record_id = any(${[...recordIds]}::bigint[])`.execute(trx)
+/** Deletes the keys of `staleIds` (records that had keys), then writes `keyed`. */
+export async function replaceKeys(trx: Transaction<DB>, staleIds: readonly number[], keyed: readonly Pick<LoadedRecord, 'id' | 'kind' | 'keys'>[]): Promise<void> {
+  if (staleIds.length > 0) await sql`delete from resolution_keys where source_record_id = any(${[...staleIds]}::bigint[])`.execute(trx)
   const ids: number[] = []
   const entityKinds: string[] = []
   const kinds: string[] = []
