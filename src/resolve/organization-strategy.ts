@@ -19,6 +19,8 @@ const NAME = 6
 const DOMAIN = { same: 6, different: -10 } as const
 const COUNTRY = { same: 1, different: -4 } as const
 const PHONE = { same: 3 } as const
+const MAX_EVIDENCE = NAME + DOMAIN.same + COUNTRY.same + PHONE.same
+const MATCH_WEIGHT = 5
 
 function features(organization: OrganizationRecord): OrganizationFeatures {
   return {
@@ -50,7 +52,8 @@ export const organizationStrategy: ResolutionStrategy<OrganizationRecord, Organi
   exclusive: () => [],
   identifierConflict: () => undefined,
   score,
-  matchWeight: 5,
+  canLink: (blockSize) => Math.log2(2 / Math.max(2, blockSize)) + MAX_EVIDENCE >= MATCH_WEIGHT - 0.01,
+  matchWeight: MATCH_WEIGHT,
   conflictWeight: -4,
   keyOrder: ['record', 'slack_team', 'domain'],
   maxRecords: 500,

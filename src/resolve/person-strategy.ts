@@ -76,6 +76,17 @@ const PHONE = { different: -1 } as const
 /** Two different mailboxes at one company's domain are two people, however alike their names. */
 const EMAIL = { distinctAtSameDomain: -6 } as const
 const BOT = { mixed: -10 } as const
+/** The most the features of a pair can add to the prior (same given name, same organisation, both ours). */
+const MAX_EVIDENCE = GIVEN.exact + ORGANIZATION.same + SIDE.bothInternal
+
+/**
+ * Whether any pair among `blockPeople` candidates could reach the match weight. In a more common name
+ * block the prior alone outweighs the strongest evidence (at 2 : 256 no pair links), so its pairs are
+ * not compared: cost stays near-linear however common a family name grows.
+ */
+export function personBlockCanLink(blockPeople: number): boolean {
+  return Math.log2(2 / Math.max(2, blockPeople)) + MAX_EVIDENCE >= MATCH_WEIGHT - 0.01
+}
 
 /**
  * `blockPeople`: how many distinct candidates (clusters) share the name block. The prior is the odds
@@ -166,6 +177,7 @@ export const createPersonStrategy = (context: OrganizationContext): ResolutionSt
   },
   identifierConflict: (kind, a, b) => (NAME_CHECKED.has(kind) && namesConflict(a, b) ? 'name_conflict' : undefined),
   score: scorePersonPair,
+  canLink: personBlockCanLink,
   matchWeight: MATCH_WEIGHT,
   conflictWeight: CONFLICT_WEIGHT,
   keyOrder: ['record', 'employee_id', 'email', 'phone'],

@@ -41,6 +41,11 @@ export interface ResolutionStrategy<Data, Features> {
   identifierConflict(kind: string, a: Features, b: Features): string | undefined
   /** Scores two records of one block; `blockSize` counts the distinct candidates in it. */
   score(a: Features, b: Features, blockSize: number): PairScore
+  /**
+   * Whether any pair of a block with this many candidates could reach the match weight: one that
+   * cannot is not compared at all (neither links nor conflicts come from it).
+   */
+  canLink(blockSize: number): boolean
   /** Weight a scored link needs. */
   matchWeight: number
   /** At or below this, two records are confidently different: their clusters never merge. */
@@ -225,7 +230,7 @@ function linkByScore<Data, Features>(
   for (const members of blocks.values()) {
     if (members.length < 2 || members.length > strategy.maxBlock) continue
     const candidates = new Set(members.map((index) => uf.find(index))).size
-    if (candidates < 2) continue
+    if (candidates < 2 || !strategy.canLink(candidates)) continue
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
         const a = members[i]!

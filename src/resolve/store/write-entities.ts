@@ -1,7 +1,7 @@
 /**
  * Writes one batch of resolved components: entities (new, kept, redirected), their members with the
  * rule and evidence of every link, and the merges the guards refused (an entity's identifiers are a
- * view over its members' keys). Set-based: each statement carries the whole batch as JSON.
+ * view over its members' keys). Set-based: each statement carries the whole batch as arrays or JSON.
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB, ResolvedKind } from '../../schema/database.ts'
@@ -35,7 +35,8 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
   if (created.length > 0) {
     await sql`insert into entities (id, kind, display_name, is_internal, created_at, updated_at)
       select e.id, ${kind}, e.display_name, e.is_internal, ${now}, ${now}
-      from jsonb_to_recordset(${json(created.map(entityRow))}::jsonb) as e(id uuid, display_name text, is_internal boolean)`.execute(trx)
+      from unnest(${created.map((entity) => entity.id)}::uuid[], ${created.map((entity) => entity.displayName)}::text[],
+        ${created.map((entity) => entity.isInternal)}::boolean[]) as e(id, display_name, is_internal)`.execute(trx)
   }
   const kept = batch.entities.filter((entity) => !entity.created)
   if (kept.length > 0) {
@@ -51,29 +52,28 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
       where t.id = r."from" or t.redirect_to = r."from"`.execute(trx)
   }
 
-  const recordIds = json(batch.recordIds)
-  await sql`delete from entity_members where entity_kind = ${kind}
-    and source_record_id in (select value::bigint from jsonb_array_elements_text(${recordIds}::jsonb))`.execute(trx)
-  const members = batch.entities.flatMap((entity) =>
-    entity.members.map((member) => ({
-      source_record_id: member.recordId,
-      entity_id: entity.id,
-      rule: member.rule,
-      score: member.score,
-      evidence: member.evidence,
-      origin_entity_id: member.origin,
-    })),
-  )
-  if (members.length > 0) {
+  const { recordIds } = batch
+  await sql`delete from entity_members where entity_kind = ${kind} and source_record_id = any(${recordIds}::bigint[])`.execute(trx)
+  const members = { recordId: [] as number[], entityId: [] as string[], rule: [] as string[], score: [] as (number | null)[], evidence: [] as string[], origin: [] as string[] }
+  for (const entity of batch.entities) {
+    for (const member of entity.members) {
+      members.recordId.push(member.recordId)
+      members.entityId.push(entity.id)
+      members.rule.push(member.rule)
+      members.score.push(member.score)
+      members.evidence.push(json(member.evidence))
+      members.origin.push(member.origin)
+    }
+  }
+  if (members.recordId.length > 0) {
     await sql`insert into entity_members (source_record_id, entity_kind, entity_id, rule, score, evidence, decided_at, origin_entity_id)
       select m.source_record_id, ${kind}, m.entity_id, m.rule, m.score, m.evidence, ${now}, m.origin_entity_id
-      from jsonb_to_recordset(${json(members)}::jsonb)
-        as m(source_record_id bigint, entity_id uuid, rule text, score real, evidence jsonb, origin_entity_id uuid)`.execute(trx)
+      from unnest(${members.recordId}::bigint[], ${members.entityId}::uuid[], ${members.rule}::text[], ${members.score}::real[],
+        ${members.evidence}::jsonb[], ${members.origin}::uuid[]) as m(source_record_id, entity_id, rule, score, evidence, origin_entity_id)`.execute(trx)
   }
 
   await sql`delete from merge_refusals where entity_kind = ${kind}
-    and (source_record_id in (select value::bigint from jsonb_array_elements_text(${recordIds}::jsonb))
-      or other_record_id in (select value::bigint from jsonb_array_elements_text(${recordIds}::jsonb)))`.execute(trx)
+    and (source_record_id = any(${recordIds}::bigint[]) or other_record_id = any(${recordIds}::bigint[]))`.execute(trx)
   if (batch.refusals.length > 0) {
     const refusals = batch.refusals.map((refusal) => ({
       source_record_id: refusal.recordId,
