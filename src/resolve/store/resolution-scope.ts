@@ -48,17 +48,18 @@ export async function collectDependents(trx: Transaction<DB>, organizationsResol
       join canonical_records c on c.source_record_id = q.source_record_id where c.kind = 'conversation')`.execute(trx)
 }
 
+/** Below this many seeds a pass is incremental without counting the kind's records (a scan at scale). */
+const SMALL_SEEDS = 10_000
+
 /** Fills temp tables resolve_scope (the closed scope) and resolve_big_blocks; returns the scope size. */
 export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): Promise<number> {
   const { kind, maxBlock } = options
   await sql`drop table if exists resolve_scope`.execute(trx)
   await sql`drop table if exists resolve_big_blocks`.execute(trx)
   await sql`create temp table resolve_scope (source_record_id bigint primary key, round integer not null) on commit drop`.execute(trx)
-  await sql`create temp table resolve_big_blocks on commit drop as
-    select kind, value from resolution_keys where entity_kind = ${kind} and role = 'blocking'
-    group by kind, value having count(*) > ${maxBlock}`.execute(trx)
+  await sql`create temp table resolve_big_blocks (kind text not null, value text not null, primary key (kind, value)) on commit drop`.execute(trx)
 
-  const { rows: seeded } = await sql<{ seeds: number; total: number }>`
+  const { rows: seeded } = await sql<{ seeds: number }>`
     with seeds as (
       insert into resolve_scope (source_record_id, round)
       select q.source_record_id, 0 from resolve_queue q
@@ -67,18 +68,21 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
       union
       select source_record_id, 0 from resolve_dependents where entity_kind = ${kind}
       returning 1)
-    select (select count(*) from seeds)::int as seeds,
-           (select count(distinct source_record_id) from resolution_keys where entity_kind = ${kind})::int as total`.execute(trx)
-  const { seeds, total } = seeded[0] ?? { seeds: 0, total: 0 }
+    select count(*)::int as seeds from seeds`.execute(trx)
+  const seeds = seeded[0]?.seeds ?? 0
   if (seeds === 0) return 0
 
-  if (seeds >= FULL_RUN_SHARE * total) {
+  if (seeds >= SMALL_SEEDS && seeds >= FULL_RUN_SHARE * (await countKeyed(trx, kind))) {
+    await sql`insert into resolve_big_blocks (kind, value)
+      select kind, value from resolution_keys where entity_kind = ${kind} and role = 'blocking'
+      group by kind, value having count(*) > ${maxBlock}`.execute(trx)
     await sql`insert into resolve_scope (source_record_id, round)
       select distinct source_record_id, 1 from resolution_keys where entity_kind = ${kind}
       union select source_record_id, 1 from entity_members where entity_kind = ${kind}
       on conflict do nothing`.execute(trx)
   } else {
     for (let round = 0; ; round++) {
+      await noteBigBlocks(trx, kind, maxBlock, round)
       const added = await expandScope(trx, kind, round)
       if (added === 0) break
     }
@@ -87,6 +91,28 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
   await sql`analyze resolve_scope`.execute(trx)
   const { rows } = await sql<{ size: number }>`select count(*)::int as size from resolve_scope`.execute(trx)
   return rows[0]?.size ?? 0
+}
+
+async function countKeyed(trx: Transaction<DB>, kind: ResolvedKind): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    select count(distinct source_record_id)::int as total from resolution_keys where entity_kind = ${kind}`.execute(trx)
+  return rows[0]?.total ?? 0
+}
+
+/**
+ * Records the blocking keys of the records added in `round` that more than `maxBlock` records hold:
+ * each counted through the index, and only up to maxBlock + 1, so a pass over a few records never
+ * counts every block of the kind.
+ */
+async function noteBigBlocks(trx: Transaction<DB>, kind: ResolvedKind, maxBlock: number, round: number): Promise<void> {
+  await sql`insert into resolve_big_blocks (kind, value)
+    select f.kind, f.value from (
+      select distinct k.kind, k.value from resolve_scope s
+      join resolution_keys k on k.source_record_id = s.source_record_id and k.entity_kind = ${kind} and k.role = 'blocking'
+      where s.round = ${round}) f
+    where (select count(*) from (
+      select 1 from resolution_keys h where h.entity_kind = ${kind} and h.kind = f.kind and h.value = f.value limit ${maxBlock + 1}) held) > ${maxBlock}
+    on conflict do nothing`.execute(trx)
 }
 
 /** Adds the neighbours of the records added in `round`; returns how many were new. */
