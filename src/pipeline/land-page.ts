@@ -78,12 +78,14 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   }
 
   const ids = await upsertRecords(trx, page, toWrite, now)
-  await replaceCanonicalRecords(trx, toWrite, ids)
-  await writeResolutionKeys(trx, page.system, toWrite, ids, existing)
+  // Only records that existed before have canonical records and keys to replace.
+  const rewritten = [...ids].flatMap(([key, id]) => (existing.has(key) ? [id] : []))
+  await replaceCanonicalRecords(trx, toWrite, ids, rewritten)
+  await writeResolutionKeys(trx, page.system, toWrite, ids, rewritten)
   await queueForResolution(trx, ids)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
-      where id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify(toRefresh)}::jsonb))`.execute(trx)
+      where id = any(${toRefresh}::bigint[])`.execute(trx)
   }
   await insertRejects(trx, page, rejects)
   counts.rejected = rejects.length
@@ -204,11 +206,14 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
   return new Map(landed.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row.id]))
 }
 
-/** Replaces the canonical records of every record the upsert wrote (by the ids it returned). */
-async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRecord[], ids: Map<string, number>): Promise<void> {
+/**
+ * Replaces the canonical records of every record the upsert wrote (by the ids it returned). The ids
+ * go as an array: `in (select … from jsonb_array_elements_text(…))` let the planner guess a hash
+ * join over the whole table, and an import of a million records got slower with every page.
+ */
+async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRecord[], ids: Map<string, number>, rewritten: number[]): Promise<void> {
   if (ids.size === 0) return
-  await sql`delete from canonical_records
-    where source_record_id in (select value::bigint from jsonb_array_elements_text(${JSON.stringify([...ids.values()])}::jsonb))`.execute(trx)
+  if (rewritten.length > 0) await sql`delete from canonical_records where source_record_id = any(${rewritten}::bigint[])`.execute(trx)
   const rows = records.flatMap((record) => {
     const id = ids.get(keyOf(record.raw))
     return id === undefined ? [] : record.canonical.map((data, ordinal) => ({ source_record_id: id, ordinal, kind: data.kind, data }))
@@ -220,30 +225,22 @@ async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRe
 }
 
 /** The keys resolution will look the written records up by, computed from the canonical records in hand. */
-async function writeResolutionKeys(
-  trx: Transaction<DB>,
-  system: SystemName,
-  records: PreparedRecord[],
-  ids: Map<string, number>,
-  existing: Map<string, ExistingRecord>,
-): Promise<void> {
+async function writeResolutionKeys(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[], ids: Map<string, number>, rewritten: number[]): Promise<void> {
   if (ids.size === 0) return
-  // Only records that existed before have keys to replace.
-  const changed = [...ids].flatMap(([key, id]) => (existing.has(key) ? [id] : []))
   const keyed = records.flatMap((record) => {
     const id = ids.get(keyOf(record.raw))
     if (id === undefined) return []
     const ref = { system, objectType: record.raw.objectType, sourceId: record.raw.sourceId }
     return keyRecord(ref, record.canonical, record.raw.deleted !== undefined).map((entity) => ({ id, kind: entity.kind, keys: entity.keys }))
   })
-  await replaceKeys(trx, changed, keyed)
+  await replaceKeys(trx, rewritten, keyed)
 }
 
 /** Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. */
 async function queueForResolution(trx: Transaction<DB>, ids: Map<string, number>): Promise<void> {
   if (ids.size === 0) return
   await sql`insert into resolution_pending (source_record_id)
-    select value::bigint from jsonb_array_elements_text(${JSON.stringify([...ids.values()])}::jsonb)
+    select unnest(${[...ids.values()]}::bigint[])
     on conflict do nothing`.execute(trx)
 }
 

@@ -44,7 +44,7 @@ export async function findSubject(db: Kysely<DB>, text: string, parameter: strin
   const candidates = [...new Set([input, ...(SALESFORCE_ID_15.test(input) ? [toSalesforceId18(input) ?? input] : [])])]
   const { rows } = await sql<{ id: number; system: string; object_type: string; source_id: string }>`
     select id, system, object_type, source_id from source_records
-    where source_id in (select value from jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb)) order by id limit 3`.execute(db)
+    where source_id = any(${candidates}::text[]) order by id limit 3`.execute(db)
   if (rows.length === 0) {
     throw new CgError('E_NOT_FOUND', `"${input}" is no entity id, record reference (system:objectType:sourceId) or imported source id`, { location: { parameter } })
   }

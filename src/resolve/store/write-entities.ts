@@ -99,11 +99,10 @@ function entityRow(entity: EntityToWrite) {
  */
 export async function removeEmptyEntities(trx: Transaction<DB>, kind: ResolvedKind, candidates: readonly string[]): Promise<number> {
   if (candidates.length === 0) return 0
-  const ids = json(candidates)
   const { rows } = await sql<{ removed: number }>`
     with empty as (
       select e.id from entities e
-      where e.id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))
+      where e.id = any(${[...candidates]}::uuid[])
         and e.kind = ${kind} and e.redirect_to is null
         and not exists (select 1 from entity_members m where m.entity_id = e.id)
     ),
