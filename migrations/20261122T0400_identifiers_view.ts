@@ -4,7 +4,9 @@ import { sql, type Kysely } from 'kysely'
 // identifier keys, rewritten on every resolution; they become a view over the two tables that already
 // hold them, so a pass writes half as much. resolution_keys is looked up by record, not by its whole
 // key: a narrow index replaces the four-column primary key (each record's keys are distinct by
-// construction).
+// construction). From now on the import writes a record's keys as it lands it; records waiting for
+// resolution were landed without, and any keys they have are from before they changed: dropped, so
+// the next pass keys them afresh.
 
 const statements = [
   `drop table identifiers`,
@@ -20,6 +22,7 @@ const statements = [
   `comment on column identifiers.source_record_id is 'The record that supplied it.'`,
   `comment on column identifiers.is_generic is 'A shared value (support@, a switchboard number) that identifies no single person and is never used to merge.'`,
   `alter table resolution_keys drop constraint resolution_keys_pkey`,
+  `delete from resolution_keys where source_record_id in (select source_record_id from resolution_pending)`,
   `create index resolution_keys_record_idx on resolution_keys (source_record_id)`,
 ]
 
@@ -29,6 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop index if exists resolution_keys_record_idx`.execute(db)
+  await sql`delete from resolution_keys a using resolution_keys b
+    where a.ctid < b.ctid and a.source_record_id = b.source_record_id and a.entity_kind = b.entity_kind and a.kind = b.kind and a.value = b.value`.execute(db)
   await sql`alter table resolution_keys add primary key (source_record_id, entity_kind, kind, value)`.execute(db)
   await sql`drop view if exists identifiers`.execute(db)
   await sql`create table identifiers (

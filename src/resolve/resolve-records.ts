@@ -43,7 +43,7 @@ export interface ResolutionStrategy<Data, Features> {
   score(a: Features, b: Features, blockSize: number): PairScore
   /**
    * Whether any pair of a block with this many candidates could reach the match weight: one that
-   * cannot is not compared at all (neither links nor conflicts come from it).
+   * cannot is not compared up front; its pairs are scored only when a merge would join them.
    */
   canLink(blockSize: number): boolean
   /** Weight a scored link needs. */
@@ -227,10 +227,19 @@ function linkByScore<Data, Features>(
   })
 
   const pairs = new Map<string, ClusterPair>()
+  // Blocks where no pair can link are not compared; their pairs count only as conflicts, checked
+  // when a merge elsewhere would join two of their records (see futileConflict).
+  const futile: { candidates: number }[] = []
+  const futileOf = new Map<number, number[]>()
   for (const members of blocks.values()) {
     if (members.length < 2 || members.length > strategy.maxBlock) continue
     const candidates = new Set(members.map((index) => uf.find(index))).size
-    if (candidates < 2 || !strategy.canLink(candidates)) continue
+    if (candidates < 2) continue
+    if (!strategy.canLink(candidates)) {
+      for (const index of members) futileOf.set(index, [...(futileOf.get(index) ?? []), futile.length])
+      futile.push({ candidates })
+      continue
+    }
     for (let i = 0; i < members.length; i++) {
       for (let j = i + 1; j < members.length; j++) {
         const a = members[i]!
@@ -282,6 +291,22 @@ function linkByScore<Data, Features>(
   // Which identifier-stage clusters each current cluster is made of: a merge must not join two that conflict.
   const partsOf = new Map<number, number[]>()
   const parts = (root: number) => partsOf.get(root) ?? [root]
+  const membersOfPart = new Map<number, number[]>()
+  for (const index of futileOf.keys()) {
+    const root = uf.find(index)
+    membersOfPart.set(root, [...(membersOfPart.get(root) ?? []), index])
+  }
+  /** Whether two records of the two identifier-stage clusters share a futile block and are confidently different. */
+  const futileConflict = (x: number, y: number): boolean => {
+    for (const a of membersOfPart.get(x) ?? []) {
+      for (const b of membersOfPart.get(y) ?? []) {
+        const shared = futileOf.get(a)!.find((block) => futileOf.get(b)!.includes(block))
+        if (shared !== undefined && strategy.score(features[a]!, features[b]!, futile[shared]!.candidates).weight <= strategy.conflictWeight) return true
+      }
+    }
+    return false
+  }
+  const conflicting = (x: number, y: number) => conflicts.has(x < y ? `${x}:${y}` : `${y}:${x}`) || futileConflict(x, y)
 
   for (const pair of unique) {
     const { a, b, weight, evidence } = pair.best
@@ -296,7 +321,7 @@ function linkByScore<Data, Features>(
     const rootA = uf.find(a)
     const rootB = uf.find(b)
     if (rootA === rootB) continue
-    const clash = parts(rootA).some((x) => parts(rootB).some((y) => conflicts.has(x < y ? `${x}:${y}` : `${y}:${x}`)))
+    const clash = parts(rootA).some((x) => parts(rootB).some((y) => conflicting(x, y)))
     if (clash) {
       refuse(a, b, 'probabilistic', 'conflict', { ...details, note: 'another record of one cluster is confidently a different person' })
       continue

@@ -1,26 +1,23 @@
 /**
  * One resolution pass: takes every queued record (new, changed or deleted since the last pass),
  * refreshes their keys, and re-resolves the closed scope around them, organisations first, then
- * people — component by component, with stable entity ids — and rebuilds the edges between entities
- * that the changed records state or that touch a re-resolved record. One transaction: a crash leaves the queue
- * as it was, and the next pass redoes the work. One pass at a time, across processes.
+ * people — in batches of whole components (resolve-batch.ts), with stable entity ids — and rebuilds
+ * the edges between entities that the changed records state or that touch a re-resolved record. One
+ * transaction: a crash leaves the queue as it was, and the next pass redoes the work. One pass at a
+ * time, across processes.
  */
-import { randomUUID } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import type { Deps } from '../deps.ts'
-import type { SourceRef } from '../schema/canonical.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { organizationStrategy } from './organization-strategy.ts'
 import { createPersonStrategy } from './person-strategy.ts'
-import { resolveRecords, type OverrideInput, type RecordInput, type ResolutionStrategy } from './resolve-records.ts'
-import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } from './resolvable.ts'
-import { assignStableIds } from './stable-ids.ts'
-import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
+import { readBatch, resolveBatch } from './resolve-batch.ts'
+import type { ResolutionStrategy } from './resolve-records.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
-import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
+import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
 
 export interface KindReport {
   /** Records looked at: the queued ones and the closed scope around them. */
@@ -160,122 +157,40 @@ async function resolveKind<Data, Features>(
   }
   let next = read(0)
   let done = 0
-  for (let index = 0; index < batches; index++) {
-    const { componentIds, batchIds, byId, previous, overrides } = await next!
-    next = read(index + 1)
-    for (const entity of previous.entityOf.values()) previousEntities.add(entity)
-    lap('load')
-
-    const entities: EntityToWrite[] = []
-    const redirects = new Map<string, string>()
-    const refusals = []
-    for (const members of componentIds) {
-      const inputs: RecordInput<Data>[] = []
-      for (const id of members) {
-        const record = byId.get(id)
-        if (record) inputs.push({ id, ref: record.ref, data: record.data as Data, keys: record.keys.filter((key) => key.role === 'identifier' || !tooCommon.has(`${key.kind}\u0000${key.value}`)) })
+  try {
+    for (let index = 0; index < batches; index++) {
+      const batch = await next!
+      next = read(index + 1)
+      for (const entity of batch.previous.entityOf.values()) previousEntities.add(entity)
+      lap('load')
+      const { entities, redirects, refusals } = resolveBatch(kind, strategy, batch, tooCommon)
+      lap('resolve')
+      await writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now })
+      lap('write')
+      for (const entity of entities) {
+        if (entity.created) report.entities.created++
+        else report.entities.kept++
+        for (const member of entity.members) report.rules[member.rule] = (report.rules[member.rule] ?? 0) + 1
       }
-      if (inputs.length === 0) continue
-      const resolved = resolveRecords(strategy, inputs, overrides)
-      refusals.push(...resolved.refusals)
-      const refOf = (id: number) => formatRef(byId.get(id)!.ref)
-      const known = members.filter((id) => byId.has(id))
-      const byRef = (map: ReadonlyMap<number, string | number>) =>
-        new Map(known.flatMap((id) => (map.has(id) ? [[refOf(id), map.get(id)!] as const] : [])))
-      const stable = assignStableIds({
-        clusters: resolved.clusters.map((cluster) => cluster.map((member) => refOf(member.recordId))),
-        previous: byRef(previous.entityOf) as Map<string, string>,
-        origin: byRef(previous.originOf) as Map<string, string>,
-        firstSeen: byRef(previous.firstSeen) as Map<string, number>,
-        age: previous.age,
-        newId: randomUUID,
-      })
-      const created = new Set(stable.created)
-      resolved.clusters.forEach((cluster, index) => {
-        const id = stable.ids[index]!
-        const records = cluster.map((member) => byId.get(member.recordId)!)
-        const withOrigin = cluster.map((member) => ({ ...member, origin: previous.originOf.get(member.recordId) ?? id }))
-        entities.push({ id, created: created.has(id), displayName: displayName(kind, records), isInternal: internalOf(kind, records), members: withOrigin })
-      })
-      for (const [from, to] of stable.redirects) redirects.set(from, to)
+      report.entities.redirected += redirects.size
+      for (const refusal of refusals) report.refusals[refusal.reason] = (report.refusals[refusal.reason] ?? 0) + 1
+      done += batch.batchIds.length
+      onProgress?.({ stage: kind, done, total: ids.length })
     }
-
-    lap('resolve')
-    await writeBatch(trx, { kind, recordIds: batchIds, entities, redirects, refusals, now })
-    lap('write')
-    for (const entity of entities) {
-      if (entity.created) report.entities.created++
-      else report.entities.kept++
-      for (const member of entity.members) report.rules[member.rule] = (report.rules[member.rule] ?? 0) + 1
-    }
-    report.entities.redirected += redirects.size
-    for (const refusal of refusals) report.refusals[refusal.reason] = (report.refusals[refusal.reason] ?? 0) + 1
-    done += batchIds.length
-    onProgress?.({ stage: kind, done, total: ids.length })
+  } catch (error) {
+    // Let the read under way finish before the transaction ends. If it failed, it aborted the
+    // transaction, and the statement that failed after it only says so: the read's error is the cause.
+    const readError = await next?.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )
+    throw readError !== undefined && isAbortedTransaction(error) ? readError : error
   }
   report.entities.removed = await removeEmptyEntities(trx, kind, [...previousEntities])
   lap('write')
   return report
 }
 
-/** A batch's records with their keys, their entities so far, and the overrides that name them. */
-async function readBatch(trx: Transaction<DB>, kind: ResolvedKind, componentIds: number[][]) {
-  const batchIds = componentIds.flat()
-  const loaded = (await loadResolvables(trx, batchIds)).filter((record) => record.kind === kind)
-  const byId = new Map(loaded.map((record) => [record.id, record]))
-  const previous = await previousMembership(trx, kind, batchIds)
-  const overrides = await overridesOf(trx, kind, batchIds)
-  return { componentIds, batchIds, byId, previous, overrides }
-}
-
-async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]) {
-  const { rows } = await sql<{ source_record_id: number; entity_id: string; origin: string | null; created_at: Date }>`
-    select m.source_record_id, m.entity_id, m.origin_entity_id as origin, e.created_at from entity_members m join entities e on e.id = m.entity_id
-    where m.entity_kind = ${kind} and m.source_record_id = any(${ids}::bigint[])`.execute(trx)
-  const { rows: seen } = await sql<{ id: number; first_seen_at: Date }>`
-    select id, first_seen_at from source_records where id = any(${ids}::bigint[])`.execute(trx)
-  const entityOf = new Map(rows.map((row) => [row.source_record_id, row.entity_id]))
-  // The entity a record was first given, kept through merges so that an unlinked record gets it back.
-  const originOf = new Map(rows.map((row) => [row.source_record_id, row.origin ?? row.entity_id]))
-  const firstSeen = new Map(seen.map((row) => [row.id, row.first_seen_at.getTime()]))
-  // Older entities win ties for an id: rank by creation time, then id.
-  const entities = [...new Map(rows.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-  return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
-}
-
-async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
-  const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
-    select id, action, source_record_id, other_record_id from match_overrides
-    where entity_kind = ${kind} and (source_record_id = any(${ids}::bigint[]) or other_record_id = any(${ids}::bigint[]))
-    order by id`.execute(trx)
-  return rows.map((row) => ({ id: row.id, action: row.action, recordId: row.source_record_id, otherRecordId: row.other_record_id }))
-}
-
-/** Which system's name for a person reads best: HR first, then the directory, CRM users, chat, CRM contacts. */
-const NAME_PREFERENCE = ['workday:worker', 'google:user', 'salesforce:User', 'slack:user', 'salesforce:Contact', 'salesforce:Lead', 'google:contact', 'google:calendar_attendee']
-
-function displayName(kind: ResolvedKind, records: readonly LoadedRecord[]): string | null {
-  const rank = (ref: SourceRef) => {
-    const position = NAME_PREFERENCE.indexOf(`${ref.system}:${ref.objectType}`)
-    return position === -1 ? NAME_PREFERENCE.length : position
-  }
-  const ordered = [...records].sort((a, b) => rank(a.ref) - rank(b.ref) || compareRefs(a.ref, b.ref))
-  for (const record of ordered) {
-    if (kind === 'organization') {
-      const name = (record.data as OrganizationRecord).name
-      if (name) return name
-      continue
-    }
-    const { name } = record.data as PersonRecord
-    const full = name.preferred && name.family ? `${name.preferred} ${name.family}` : (name.full ?? [name.given, name.family].filter(Boolean).join(' '))
-    if (full) return full
-  }
-  return null
-}
-
-function internalOf(kind: ResolvedKind, records: readonly LoadedRecord[]): boolean | null {
-  const values = records.map((record) => (record.data).internal)
-  if (values.includes(true)) return true
-  if (values.includes(false)) return false
-  return kind === 'organization' ? false : null
+function isAbortedTransaction(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '25P02'
 }

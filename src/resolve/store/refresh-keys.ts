@@ -32,6 +32,9 @@ export async function refreshKeys(trx: Transaction<DB>, options: { all: boolean 
     if (rows.length === 0) return done
     const ids = rows.map((row) => row.id)
     after = ids.at(-1)!
+    // An import landing one of these records now waits for this pass, then replaces its keys itself:
+    // the keys written here are never those of an older version than the one stored.
+    await sql`select id from source_records where id = any(${ids}::bigint[]) order by id for share`.execute(trx)
     await replaceKeys(trx, ids, await loadResolvables(trx, ids))
     done += ids.length
     onPage?.(done, total)
