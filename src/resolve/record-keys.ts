@@ -25,13 +25,13 @@ export function keyRecord(ref: SourceRef, canonical: readonly CanonicalRecord[],
   if (deleted && !links.some((link) => link.linkType === 'same_as')) return []
   const keyed: KeyedEntity[] = []
   const person = canonical.find((part): part is Person => part.kind === 'person')
-  if (person) keyed.push({ kind: 'person', data: person, keys: onlyIfDeleted(deleted, personKeys(ref, person, links)) })
+  if (person) keyed.push({ kind: 'person', data: person, keys: crossReferencesIfDeleted(deleted, personKeys(ref, person, links)) })
   const organization = canonical.find((part): part is Organization => part.kind === 'organization')
-  if (organization) keyed.push({ kind: 'organization', data: organization, keys: onlyIfDeleted(deleted, organizationKeys(ref, organization, links)) })
+  if (organization) keyed.push({ kind: 'organization', data: organization, keys: crossReferencesIfDeleted(deleted, organizationKeys(ref, organization, links)) })
   return keyed
 }
 
 /** A deleted record keeps only its cross-references. */
-function onlyIfDeleted(deleted: boolean, keys: ResolutionKey[]): ResolutionKey[] {
+function crossReferencesIfDeleted(deleted: boolean, keys: ResolutionKey[]): ResolutionKey[] {
   return deleted ? keys.filter((key) => key.kind === 'record') : keys
 }
