@@ -248,6 +248,61 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     expect(await count()).toBe(before)
   })
 
+  /** Members and edges that name an entity or a record that does not exist (they carry no foreign keys). */
+  async function orphans(): Promise<Record<string, number>> {
+    const { rows } = await sql<{ members: number; edges: number }>`select
+      (select count(*) from entity_members m where not exists (select 1 from entities e where e.id = m.entity_id)
+        or not exists (select 1 from source_records s where s.id = m.source_record_id))::int as members,
+      (select count(*) from edges g where not exists (select 1 from entities e where e.id = g.from_entity_id)
+        or not exists (select 1 from entities e where e.id = g.to_entity_id)
+        or (g.source_record_id is not null and not exists (select 1 from source_records s where s.id = g.source_record_id)))::int as edges`.execute(store.db)
+    return { ...rows[0]! }
+  }
+
+  it('removes an entity whose records are all gone, with every member and edge that named it', { timeout: 120_000 }, async () => {
+    await importSystem('workday')
+    await runResolution(deps)
+    expect(await orphans()).toEqual({ members: 0, edges: 0 })
+
+    // A manager leaves: a newer complete report without them. Their person entity (Workday only
+    // here) goes, and so do the reports_to edges of their reports.
+    const report = JSON.parse(await readFile(join(exportOf.workday, 'workers.json'), 'utf8')) as {
+      Report_Entry: { Employee_ID: string; Worker_s_Manager_group?: { Manager_ID: string }[] }[]
+    }
+    const managerId = report.Report_Entry.find((worker) => worker.Worker_s_Manager_group !== undefined)!.Worker_s_Manager_group![0]!.Manager_ID
+    const managerEntity = async () => (await sql<{ entity_id: string }>`select m.entity_id from entity_members m join source_records s on s.id = m.source_record_id
+      where s.system = 'workday' and s.object_type = 'worker' and s.source_id = ${managerId}`.execute(store.db)).rows[0]?.entity_id
+    const removed = await managerEntity()
+    expect(removed).toBeDefined()
+    const newer = join(dir, 'workday-without-manager')
+    await mkdir(newer, { recursive: true })
+    await writeFile(join(newer, 'workers.json'), JSON.stringify({ Report_Entry: report.Report_Entry.filter((worker) => worker.Employee_ID !== managerId) }))
+    expect((await importSystem('workday', newer)).records.deleted).toBe(1)
+    const reportsTo = async () => (await sql<{ n: number }>`select count(*)::int as n from edges where kind = 'reports_to' and to_entity_id = ${removed!}::uuid`.execute(store.db)).rows[0]?.n
+    expect(await reportsTo()).toBeGreaterThan(0)
+    expect((await runResolution(deps)).person.entities.removed).toBe(1)
+    expect(await managerEntity()).toBeUndefined()
+    expect(await reportsTo()).toBe(0)
+    expect(await orphans()).toEqual({ members: 0, edges: 0 })
+
+    // A Slack channel is deleted: its conversation entity goes with its member_of edges.
+    await importSystem('slack')
+    await runResolution(deps)
+    const { rows: channels } = await sql<{ id: number; entity_id: string }>`select s.id, m.entity_id from source_records s
+      join entity_members m on m.source_record_id = s.id and m.entity_kind = 'conversation'
+      where s.system = 'slack' and s.object_type = 'channel'
+        and exists (select 1 from edges e where e.to_entity_id = m.entity_id and e.kind = 'member_of')
+      order by s.source_id limit 1`.execute(store.db)
+    const channel = channels[0]!
+    await sql`update source_records set deleted_at = now() where id = ${channel.id}`.execute(store.db)
+    await sql`insert into resolution_pending (source_record_id) values (${channel.id})`.execute(store.db)
+
+    expect((await runResolution(deps)).graph.conversations.removed).toBe(1)
+    const { rows: left } = await sql<{ n: number }>`select count(*)::int as n from entities where id in (${removed!}::uuid, ${channel.entity_id}::uuid)`.execute(store.db)
+    expect(left[0]?.n).toBe(0)
+    expect(await orphans()).toEqual({ members: 0, edges: 0 })
+  })
+
   it('applies link and unlink overrides before the model, and they survive every re-run', { timeout: 120_000 }, async () => {
     for (const system of ['workday', 'salesforce'] as const) await importSystem(system)
     await runResolution(deps)

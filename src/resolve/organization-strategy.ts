@@ -31,20 +31,29 @@ function features(organization: OrganizationRecord): OrganizationFeatures {
 }
 
 function score(a: OrganizationFeatures, b: OrganizationFeatures, blockSize: number): PairScore {
-  const evidence: FeatureEvidence[] = [
-    { feature: 'prior', level: `${blockSize} with this name`, weight: Math.round(Math.log2(2 / Math.max(2, blockSize)) * 100) / 100 },
-    { feature: 'name', level: 'same normalised name', weight: NAME },
-  ]
+  const evidence: FeatureEvidence[] = []
+  return { weight: weight(a, b, blockSize, evidence), evidence }
+}
+
+/** The weight of {@link score}, with the evidence pushed to `evidence` when one is given. */
+function weight(a: OrganizationFeatures, b: OrganizationFeatures, blockSize: number, evidence?: FeatureEvidence[]): number {
+  let sum = 0
+  const add = (feature: string, level: string, weight: number) => {
+    sum += weight
+    evidence?.push({ feature, level, weight })
+  }
+  add('prior', `${blockSize} with this name`, Math.round(Math.log2(2 / Math.max(2, blockSize)) * 100) / 100)
+  add('name', 'same normalised name', NAME)
   if (a.domains.size > 0 && b.domains.size > 0) {
     const same = [...a.domains].some((domain) => b.domains.has(domain))
-    evidence.push({ feature: 'domain', level: same ? 'same' : 'different', weight: same ? DOMAIN.same : DOMAIN.different })
+    add('domain', same ? 'same' : 'different', same ? DOMAIN.same : DOMAIN.different)
   }
   if (a.country !== undefined && b.country !== undefined) {
     const same = a.country === b.country
-    evidence.push({ feature: 'country', level: same ? 'same' : 'different', weight: same ? COUNTRY.same : COUNTRY.different })
+    add('country', same ? 'same' : 'different', same ? COUNTRY.same : COUNTRY.different)
   }
-  if (a.phone !== undefined && a.phone === b.phone) evidence.push({ feature: 'phone', level: 'same', weight: PHONE.same })
-  return { weight: Math.round(evidence.reduce((sum, item) => sum + item.weight, 0) * 100) / 100, evidence }
+  if (a.phone !== undefined && a.phone === b.phone) add('phone', 'same', PHONE.same)
+  return Math.round(sum * 100) / 100
 }
 
 export const organizationStrategy: ResolutionStrategy<OrganizationRecord, OrganizationFeatures> = {
@@ -52,6 +61,7 @@ export const organizationStrategy: ResolutionStrategy<OrganizationRecord, Organi
   exclusive: () => [],
   identifierConflict: () => undefined,
   score,
+  weight,
   canLink: (blockSize) => Math.log2(2 / Math.max(2, blockSize)) + MAX_EVIDENCE >= MATCH_WEIGHT - 0.01,
   matchWeight: MATCH_WEIGHT,
   conflictWeight: -4,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MATCH_WEIGHT, personBlockCanLink, scorePersonPair, type PersonFeatures } from './person-strategy.ts'
+import { MATCH_WEIGHT, personBlockCanLink, personPairWeight, scorePersonPair, type PersonFeatures } from './person-strategy.ts'
 
 /** The strongest pair there can be: same given name, same organisation, both our employees. */
 const strongest = (): PersonFeatures => ({
@@ -9,6 +9,7 @@ const strongest = (): PersonFeatures => ({
   workDomains: new Set(),
   phones: new Set(),
   organizations: new Set(['ref:salesforce:Account:001']),
+  organizationTypes: new Set(['ref']),
   internal: true,
   bot: false,
 })
@@ -21,5 +22,33 @@ describe('person name blocks', () => {
     }
     expect(personBlockCanLink(128)).toBe(true)
     expect(personBlockCanLink(129)).toBe(false)
+  })
+})
+
+describe('person pair weight', () => {
+  it('is the weight scorePersonPair explains, feature by feature', () => {
+    const variants: Partial<PersonFeatures>[] = [
+      {},
+      { given: 'augusta' },
+      { given: 'a' },
+      { given: 'charles', family: 'babbage' },
+      { organizations: new Set(['domain:example.com']), organizationTypes: new Set(['domain']) },
+      { internal: false },
+      { internal: null },
+      { phones: new Set(['+442071234567']) },
+      { emails: new Set(['ada@example.com']), workDomains: new Set(['example.com']) },
+      { bot: true },
+    ]
+    const people = [...variants, { emails: new Set(['a.lovelace@example.com']), workDomains: new Set(['example.com']), phones: new Set(['+442079999999']) }].map((variant) => ({ ...strongest(), ...variant }))
+    for (const a of people) {
+      for (const b of people) {
+        for (const block of [2, 7, 100]) {
+          const scored = scorePersonPair(a, b, block)
+          expect(personPairWeight(a, b, block)).toBe(scored.weight)
+          const explained = scored.evidence.reduce((sum, item) => sum + item.weight, 0)
+          expect(Math.round(explained * 100) / 100).toBe(scored.weight)
+        }
+      }
+    }
   })
 })

@@ -25,6 +25,9 @@ export function organizationHints(person: PersonRecord, workDomains: Iterable<st
   return hints
 }
 
+/** An organisation token's type: domain, org, slug, name, ref, team. */
+const organizationType = (token: string): string => token.slice(0, token.indexOf(':'))
+
 export interface PersonFeatures {
   given: string
   family: string
@@ -34,6 +37,8 @@ export interface PersonFeatures {
   phones: ReadonlySet<string>
   /** Organisation hints and what the organisation context expands them to (see organization-context.ts). */
   organizations: ReadonlySet<string>
+  /** The types of those tokens (domain, org, slug …): tokens of one type that differ say "different organisation". */
+  organizationTypes: ReadonlySet<string>
   internal: boolean | null
   bot: boolean
 }
@@ -57,7 +62,8 @@ export function personFeatures(person: PersonRecord, context: OrganizationContex
   const hints = organizationHints(person, workDomains)
   const organizations = new Set<string>(hints)
   for (const hint of hints) for (const token of context.expand(hint)) organizations.add(token)
-  return { given, family, emails, workDomains, phones, organizations, internal: person.internal, bot: person.isBot === true }
+  const organizationTypes = new Set([...organizations].map(organizationType))
+  return { given, family, emails, workDomains, phones, organizations, organizationTypes, internal: person.internal, bot: person.isBot === true }
 }
 
 /**
@@ -93,13 +99,26 @@ export function personBlockCanLink(blockPeople: number): boolean {
  * that two of them are one person, 2 : blockPeople — a rare name is evidence, a common one is not.
  */
 export function scorePersonPair(a: PersonFeatures, b: PersonFeatures, blockPeople: number): PairScore {
-  const evidence: FeatureEvidence[] = [{ feature: 'prior', level: `${blockPeople} in name block`, weight: round(Math.log2(2 / Math.max(2, blockPeople))) }]
-  const add = (feature: string, level: string, weight: number) => evidence.push({ feature, level, weight })
+  const evidence: FeatureEvidence[] = []
+  return { weight: personPairWeight(a, b, blockPeople, evidence), evidence }
+}
+
+/**
+ * The weight of {@link scorePersonPair} alone, with each feature's level and weight pushed to
+ * `evidence` when one is given: a pass scores many pairs and keeps the evidence of few.
+ */
+export function personPairWeight(a: PersonFeatures, b: PersonFeatures, blockPeople: number, evidence?: FeatureEvidence[]): number {
+  let sum = 0
+  const add = (feature: string, level: string, weight: number) => {
+    sum += weight
+    evidence?.push({ feature, level, weight })
+  }
+  add('prior', `${blockPeople} in name block`, round(Math.log2(2 / Math.max(2, blockPeople))))
 
   const given = compareGiven(a.given, b.given)
   if (given) add('given_name', given, GIVEN[given])
 
-  const organization = compareSets(a.organizations, b.organizations, organizationType)
+  const organization = compareOrganizations(a, b)
   if (organization) add('organization', organization, ORGANIZATION[organization])
 
   if (a.internal === true && b.internal === true) add('side', 'both internal', SIDE.bothInternal)
@@ -112,7 +131,7 @@ export function scorePersonPair(a: PersonFeatures, b: PersonFeatures, blockPeopl
   }
   if (a.bot !== b.bot) add('bot', 'bot and person', BOT.mixed)
 
-  return { weight: round(evidence.reduce((sum, item) => sum + item.weight, 0)), evidence }
+  return round(sum)
 }
 
 type GivenLevel = keyof typeof GIVEN
@@ -128,16 +147,12 @@ function compareGiven(a: string, b: string): GivenLevel | undefined {
   return 'different'
 }
 
-/** Same when they share a value; different when both have values of one type and share none. */
-function compareSets(a: ReadonlySet<string>, b: ReadonlySet<string>, typeOf: (value: string) => string): 'same' | 'different' | undefined {
-  if (a.size === 0 || b.size === 0) return undefined
-  if (intersects(a, b)) return 'same'
-  const typesA = new Set([...a].map(typeOf))
-  for (const value of b) if (typesA.has(typeOf(value))) return 'different'
-  return undefined
+/** Same when they share an organisation token; different when both have tokens of one type and share none. */
+function compareOrganizations(a: PersonFeatures, b: PersonFeatures): 'same' | 'different' | undefined {
+  if (a.organizations.size === 0 || b.organizations.size === 0) return undefined
+  if (intersects(a.organizations, b.organizations)) return 'same'
+  return intersects(a.organizationTypes, b.organizationTypes) ? 'different' : undefined
 }
-
-const organizationType = (token: string): string => token.slice(0, token.indexOf(':'))
 
 function intersects<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a]
@@ -177,6 +192,7 @@ export const createPersonStrategy = (context: OrganizationContext): ResolutionSt
   },
   identifierConflict: (kind, a, b) => (NAME_CHECKED.has(kind) && namesConflict(a, b) ? 'name_conflict' : undefined),
   score: scorePersonPair,
+  weight: personPairWeight,
   canLink: personBlockCanLink,
   matchWeight: MATCH_WEIGHT,
   conflictWeight: CONFLICT_WEIGHT,

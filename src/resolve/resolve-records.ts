@@ -41,6 +41,8 @@ export interface ResolutionStrategy<Data, Features> {
   identifierConflict(kind: string, a: Features, b: Features): string | undefined
   /** Scores two records of one block; `blockSize` counts the distinct candidates in it. */
   score(a: Features, b: Features, blockSize: number): PairScore
+  /** The weight `score` gives, without building its evidence (most pairs scored are not kept). */
+  weight(a: Features, b: Features, blockSize: number): number
   /**
    * Whether any pair of a block with this many candidates could reach the match weight: one that
    * cannot is not compared up front; its pairs are scored only when a merge would join them.
@@ -200,7 +202,8 @@ interface ClusterPair {
   /** Deterministic clusters (roots after the identifier stage), low < high. */
   low: number
   high: number
-  best: { weight: number; a: number; b: number; evidence: FeatureEvidence[] }
+  /** The strongest pair of records across the two clusters, and the size of the block it was scored in. */
+  best: { weight: number; a: number; b: number; blockSize: number }
   worst: number
 }
 
@@ -226,7 +229,9 @@ function linkByScore<Data, Features>(
     }
   })
 
-  const pairs = new Map<string, ClusterPair>()
+  // Keyed by low * n + high: a number, not a string, per pair scored.
+  const n = records.length
+  const pairs = new Map<number, ClusterPair>()
   // Blocks where no pair can link are not compared; their pairs count only as conflicts, checked
   // when a merge elsewhere would join two of their records (see futileConflict).
   const futile: { candidates: number }[] = []
@@ -247,23 +252,24 @@ function linkByScore<Data, Features>(
         const rootA = uf.find(a)
         const rootB = uf.find(b)
         if (rootA === rootB) continue
-        const score = strategy.score(features[a]!, features[b]!, candidates)
-        const [low, high] = rootA < rootB ? [rootA, rootB] : [rootB, rootA]
-        const id = `${low}:${high}`
+        const weight = strategy.weight(features[a]!, features[b]!, candidates)
+        const low = rootA < rootB ? rootA : rootB
+        const high = rootA < rootB ? rootB : rootA
+        const id = low * n + high
         const known = pairs.get(id)
-        if (!known) pairs.set(id, { low, high, best: { weight: score.weight, a, b, evidence: score.evidence }, worst: score.weight })
+        if (!known) pairs.set(id, { low, high, best: { weight, a, b, blockSize: candidates }, worst: weight })
         else {
-          if (score.weight > known.best.weight) known.best = { weight: score.weight, a, b, evidence: score.evidence }
-          known.worst = Math.min(known.worst, score.weight)
+          if (weight > known.best.weight) known.best = { weight, a, b, blockSize: candidates }
+          known.worst = Math.min(known.worst, weight)
         }
       }
     }
   }
 
-  const conflicts = new Set<string>()
+  const conflicts = new Set<number>()
   const candidatesOf = new Map<number, ClusterPair[]>()
   for (const pair of pairs.values()) {
-    if (pair.worst <= strategy.conflictWeight) conflicts.add(`${pair.low}:${pair.high}`)
+    if (pair.worst <= strategy.conflictWeight) conflicts.add(pair.low * n + pair.high)
     if (pair.best.weight < strategy.matchWeight) continue
     for (const side of [pair.low, pair.high]) {
       let list = candidatesOf.get(side)
@@ -272,7 +278,7 @@ function linkByScore<Data, Features>(
     }
   }
   const isCandidate = (x: number, y: number) => {
-    const pair = pairs.get(x < y ? `${x}:${y}` : `${y}:${x}`)
+    const pair = pairs.get(x < y ? x * n + y : y * n + x)
     return pair !== undefined && pair.best.weight >= strategy.matchWeight
   }
   /** Another candidate of `side`, nearly as strong, that is no match of the other side: a coin toss. */
@@ -301,15 +307,16 @@ function linkByScore<Data, Features>(
     for (const a of membersOfPart.get(x) ?? []) {
       for (const b of membersOfPart.get(y) ?? []) {
         const shared = futileOf.get(a)!.find((block) => futileOf.get(b)!.includes(block))
-        if (shared !== undefined && strategy.score(features[a]!, features[b]!, futile[shared]!.candidates).weight <= strategy.conflictWeight) return true
+        if (shared !== undefined && strategy.weight(features[a]!, features[b]!, futile[shared]!.candidates) <= strategy.conflictWeight) return true
       }
     }
     return false
   }
-  const conflicting = (x: number, y: number) => conflicts.has(x < y ? `${x}:${y}` : `${y}:${x}`) || futileConflict(x, y)
+  const conflicting = (x: number, y: number) => conflicts.has(x < y ? x * n + y : y * n + x) || futileConflict(x, y)
 
   for (const pair of unique) {
-    const { a, b, weight, evidence } = pair.best
+    const { a, b, weight, blockSize } = pair.best
+    const { evidence } = strategy.score(features[a]!, features[b]!, blockSize)
     const details = { weight, probability: probability(weight), features: evidence }
     const rivalOfLow = rival(pair.low, pair.high, weight)
     const rivalOfHigh = rival(pair.high, pair.low, weight)

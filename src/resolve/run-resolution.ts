@@ -17,6 +17,7 @@ import { refreshKeys } from './store/refresh-keys.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
+import { StatementPipeline } from './store/statement-pipeline.ts'
 import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
 
 export interface KindReport {
@@ -56,6 +57,8 @@ const LARGE_PASS = 10_000
 
 /** Records per batch of components written together (a larger component is a batch of its own). */
 const BATCH_RECORDS = 5000
+/** Statements in flight at once: the next batch's read and the writes of the two before it. */
+const PIPELINE_DEPTH = 3
 
 export interface ResolutionOptions {
   /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
@@ -138,8 +141,9 @@ async function resolveKind<Data, Features>(
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
   const previousEntities = new Set<string>()
 
-  // Batches of whole components, up to BATCH_RECORDS records (at least one component). The next
-  // batch is read while this one is resolved: the database works while the process computes.
+  // Batches of whole components, up to BATCH_RECORDS records (at least one component). Nothing waits
+  // for the database that need not: the next batch is read, and the last ones written, while this one
+  // is resolved. Components are disjoint, so no batch reads what another writes.
   const batchStarts = [0]
   for (let component = 0; component < starts.length - 1; ) {
     const first = component
@@ -147,13 +151,12 @@ async function resolveKind<Data, Features>(
     batchStarts.push(component)
   }
   const batches = batchStarts.length - 1
+  const pipeline = new StatementPipeline(PIPELINE_DEPTH)
   const read = (batch: number) => {
     if (batch >= batches) return undefined
     const componentIds: number[][] = []
     for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    const reading = readBatch(trx, kind, componentIds)
-    reading.catch(() => undefined) // awaited in turn; a failure surfaces there
-    return reading
+    return pipeline.issue(readBatch(trx, kind, componentIds))
   }
   let next = read(0)
   let done = 0
@@ -165,7 +168,8 @@ async function resolveKind<Data, Features>(
       lap('load')
       const { entities, redirects, refusals } = resolveBatch(kind, strategy, batch, tooCommon)
       lap('resolve')
-      await writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now })
+      void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }))
+      await pipeline.wait()
       lap('write')
       for (const entity of entities) {
         if (entity.created) report.entities.created++
@@ -177,20 +181,11 @@ async function resolveKind<Data, Features>(
       done += batch.batchIds.length
       onProgress?.({ stage: kind, done, total: ids.length })
     }
+    await pipeline.drain()
   } catch (error) {
-    // Let the read under way finish before the transaction ends. If it failed, it aborted the
-    // transaction, and the statement that failed after it only says so: the read's error is the cause.
-    const readError = await next?.then(
-      () => undefined,
-      (failure: unknown) => failure,
-    )
-    throw readError !== undefined && isAbortedTransaction(error) ? readError : error
+    await pipeline.fail(error)
   }
   report.entities.removed = await removeEmptyEntities(trx, kind, [...previousEntities])
   lap('write')
   return report
-}
-
-function isAbortedTransaction(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '25P02'
 }

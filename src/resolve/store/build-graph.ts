@@ -103,7 +103,7 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
 /** A channel's name; DMs and group DMs have none, so they are called what they are. */
 const CONVERSATION_NAME = sql`coalesce(c.data->>'name', case c.data->>'conversationType' when 'dm' then 'direct message' when 'group_dm' then 'group message' end)`
 
-/** One conversation entity per live channel, DM or group DM record; a deleted one loses it. */
+/** One conversation entity per live channel, DM or group DM record; a deleted one loses it, with its members and edges. */
 async function syncConversations(trx: Transaction<DB>, now: Date): Promise<GraphReport['conversations']> {
   const { rows: created } = await sql<{ count: number }>`
     with fresh as (
@@ -135,6 +135,8 @@ async function syncConversations(trx: Transaction<DB>, now: Date): Promise<Graph
       where s.deleted_at is not null
          or not exists (select 1 from canonical_records c where c.source_record_id = s.id and c.kind = 'conversation')
     ),
+    gone_members as (delete from entity_members where entity_id in (select entity_id from gone)),
+    gone_edges as (delete from edges where from_entity_id in (select entity_id from gone) or to_entity_id in (select entity_id from gone)),
     deleted as (delete from entities where id in (select entity_id from gone) returning 1)
     select count(*)::int as count from deleted`.execute(trx)
   return { created: created[0]?.count ?? 0, removed: removed[0]?.count ?? 0 }

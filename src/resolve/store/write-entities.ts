@@ -95,7 +95,7 @@ function entityRow(entity: EntityToWrite) {
 
 /**
  * Entities of a kind that lost every record (all deleted) and were merged into nothing: removed,
- * and whatever redirected to them no longer does.
+ * with their edges, and whatever redirected to them no longer does.
  */
 export async function removeEmptyEntities(trx: Transaction<DB>, kind: ResolvedKind, candidates: readonly string[]): Promise<number> {
   if (candidates.length === 0) return 0
@@ -107,6 +107,7 @@ export async function removeEmptyEntities(trx: Transaction<DB>, kind: ResolvedKi
         and not exists (select 1 from entity_members m where m.entity_id = e.id)
     ),
     unpointed as (update entities set redirect_to = null where redirect_to in (select id from empty) returning 1),
+    unlinked as (delete from edges where from_entity_id in (select id from empty) or to_entity_id in (select id from empty)),
     removed as (delete from entities where id in (select id from empty) returning 1)
     select (select count(*) from removed)::int as removed`.execute(trx)
   return rows[0]?.removed ?? 0
