@@ -65,17 +65,18 @@ export function resolveBatch<Data, Features>(kind: ResolvedKind, strategy: Resol
 
 
 async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]) {
-  const { rows } = await sql<{ source_record_id: number; entity_id: string; origin: string | null; created_at: Date }>`
-    select m.source_record_id, m.entity_id, m.origin_entity_id as origin, e.created_at from entity_members m join entities e on e.id = m.entity_id
-    where m.entity_kind = ${kind} and m.source_record_id = any(${ids}::bigint[])`.execute(trx)
-  const { rows: seen } = await sql<{ id: number; first_seen_at: Date }>`
-    select id, first_seen_at from source_records where id = any(${ids}::bigint[])`.execute(trx)
-  const entityOf = new Map(rows.map((row) => [row.source_record_id, row.entity_id]))
+  const { rows } = await sql<{ id: number; first_seen_at: Date; entity_id: string | null; origin: string | null; created_at: Date | null }>`
+    select s.id, s.first_seen_at, m.entity_id, m.origin_entity_id as origin, e.created_at from source_records s
+    left join entity_members m on m.source_record_id = s.id and m.entity_kind = ${kind}
+    left join entities e on e.id = m.entity_id
+    where s.id = any(${ids}::bigint[])`.execute(trx)
+  const members = rows.filter((row): row is typeof row & { entity_id: string; created_at: Date } => row.entity_id !== null && row.created_at !== null)
+  const entityOf = new Map(members.map((row) => [row.id, row.entity_id]))
   // The entity a record was first given, kept through merges so that an unlinked record gets it back.
-  const originOf = new Map(rows.map((row) => [row.source_record_id, row.origin ?? row.entity_id]))
-  const firstSeen = new Map(seen.map((row) => [row.id, row.first_seen_at.getTime()]))
+  const originOf = new Map(members.map((row) => [row.id, row.origin ?? row.entity_id]))
+  const firstSeen = new Map(rows.map((row) => [row.id, row.first_seen_at.getTime()]))
   // Older entities win ties for an id: rank by creation time, then id.
-  const entities = [...new Map(rows.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+  const entities = [...new Map(members.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
   return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
