@@ -4,7 +4,7 @@
  * with stable ids, display names and sides, ready to write.
  */
 import { randomUUID } from 'node:crypto'
-import { sql, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { SourceRef } from '../schema/canonical.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { resolveRecords, type OverrideInput, type RecordInput, type RefusalDecision, type ResolutionStrategy } from './resolve-records.ts'
@@ -14,12 +14,10 @@ import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
 import type { EntityToWrite } from './store/write-entities.ts'
 
 /** A batch's records with their keys, their entities so far, and the overrides that name them. */
-export async function readBatch(trx: Transaction<DB>, kind: ResolvedKind, componentIds: number[][]) {
+export async function readBatch(db: Kysely<DB>, kind: ResolvedKind, componentIds: number[][]) {
   const batchIds = componentIds.flat()
-  const loaded = (await loadResolvables(trx, batchIds)).filter((record) => record.kind === kind)
-  const byId = new Map(loaded.map((record) => [record.id, record]))
-  const previous = await previousMembership(trx, kind, batchIds)
-  const overrides = await overridesOf(trx, kind, batchIds)
+  const [loaded, previous, overrides] = await Promise.all([loadResolvables(db, batchIds), previousMembership(db, kind, batchIds), overridesOf(db, kind, batchIds)])
+  const byId = new Map(loaded.filter((record) => record.kind === kind).map((record) => [record.id, record]))
   return { componentIds, batchIds, byId, previous, overrides }
 }
 
@@ -64,7 +62,7 @@ export function resolveBatch<Data, Features>(kind: ResolvedKind, strategy: Resol
 }
 
 
-async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]) {
+async function previousMembership(trx: Kysely<DB>, kind: ResolvedKind, ids: number[]) {
   const { rows } = await sql<{ id: number; first_seen_at: Date; entity_id: string | null; origin: string | null; created_at: Date | null }>`
     select s.id, s.first_seen_at, m.entity_id, m.origin_entity_id as origin, e.created_at from source_records s
     left join entity_members m on m.source_record_id = s.id and m.entity_kind = ${kind}
@@ -80,7 +78,7 @@ async function previousMembership(trx: Transaction<DB>, kind: ResolvedKind, ids:
   return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
-async function overridesOf(trx: Transaction<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
+async function overridesOf(trx: Kysely<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
   const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
     select id, action, source_record_id, other_record_id from match_overrides
     where entity_kind = ${kind} and (source_record_id = any(${ids}::bigint[]) or other_record_id = any(${ids}::bigint[]))

@@ -6,7 +6,7 @@
  * transaction: a crash leaves the queue as it was, and the next pass redoes the work. One pass at a
  * time, across processes.
  */
-import { sql, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Deps } from '../deps.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { organizationStrategy } from './organization-strategy.ts'
@@ -63,6 +63,13 @@ const PIPELINE_DEPTH = 3
 export interface ResolutionOptions {
   /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
   rekey?: boolean
+  /**
+   * Read each batch on another connection of `deps.db`, outside the pass's transaction, so that the
+   * server reads the next batch on one core while the pass's connection writes on the other. Only
+   * with a connection pool (a server database): the embedded database has a single connection.
+   * What is read is the same: the pass writes no record it reads, and no batch reads another's.
+   */
+  concurrentReads?: boolean
   onProgress?: (progress: ResolutionProgress) => void
 }
 
@@ -96,10 +103,11 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
     await collectDependents(trx, false)
-    const organization = await resolveKind(trx, 'organization', organizationStrategy, now, options.onProgress)
+    const reader = options.concurrentReads === true ? deps.db : trx
+    const organization = await resolveKind(trx, reader, 'organization', organizationStrategy, now, options.onProgress)
     await collectDependents(trx, organization.scope > 0)
     const context = await loadOrganizationContext(trx)
-    const person = await resolveKind(trx, 'person', createPersonStrategy(context), now, options.onProgress)
+    const person = await resolveKind(trx, reader, 'person', createPersonStrategy(context), now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now)
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
@@ -108,6 +116,8 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
 
 async function resolveKind<Data, Features>(
   trx: Transaction<DB>,
+  /** Where batches are read: the pass's transaction, or another connection (see concurrentReads). */
+  reader: Kysely<DB>,
   kind: ResolvedKind,
   strategy: ResolutionStrategy<Data, Features>,
   now: Date,
@@ -156,7 +166,7 @@ async function resolveKind<Data, Features>(
     if (batch >= batches) return undefined
     const componentIds: number[][] = []
     for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    return pipeline.issue(readBatch(trx, kind, componentIds))
+    return pipeline.issue(readBatch(reader, kind, componentIds))
   }
   let next = read(0)
   let done = 0

@@ -33,6 +33,7 @@ export async function resolveWithProgress(context: CommandContext, database: Dat
       { db: database.db, clock: systemClock, logger: context.logger },
       {
         rekey: options.rekey ?? false,
+        concurrentReads: database.mode === 'server',
         onProgress: ({ stage: next, done, total }) => {
           if (next !== stage) {
             progress?.stop()
