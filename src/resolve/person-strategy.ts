@@ -7,7 +7,7 @@
  * to be imported first (a model re-trained on each increment would). Each feature's level and weight
  * is kept as evidence. Pure.
  */
-import { givenNamesCompatible, isFreeMailDomain, isGenericMailbox, isGenericPhone, nicknameGroup, normalizeEmail, normalizeOrganizationName, normalizePhone, registrableDomain } from './keys/index.ts'
+import { foldedWordsCompatible, hasNicknameGroup, isFreeMailDomain, isGenericMailbox, isGenericPhone, normalizeEmail, normalizeOrganizationName, normalizePhone, registrableDomain } from './keys/index.ts'
 import { jaroWinkler } from './match/string-similarity.ts'
 import { nameParts } from './person-keys.ts'
 import { EMPTY_CONTEXT, type OrganizationContext } from './organization-context.ts'
@@ -142,7 +142,7 @@ function compareGiven(a: string, b: string): GivenLevel | undefined {
   const wordB = firstWord(b)
   if (wordA === wordB) return 'exact'
   if (wordA.length === 1 || wordB.length === 1) return wordA.charAt(0) === wordB.charAt(0) ? 'initial' : 'different'
-  if (givenNamesCompatible(wordA, wordB)) return nicknameGroup(wordA) !== undefined || wordA.length >= 3 ? 'nickname' : 'initial'
+  if (foldedWordsCompatible(wordA, wordB)) return hasNicknameGroup(wordA) || wordA.length >= 3 ? 'nickname' : 'initial'
   if (jaroWinkler(wordA, wordB) >= 0.92) return 'typo'
   return 'different'
 }

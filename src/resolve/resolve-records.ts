@@ -204,7 +204,6 @@ interface ClusterPair {
   high: number
   /** The strongest pair of records across the two clusters, and the size of the block it was scored in. */
   best: { weight: number; a: number; b: number; blockSize: number }
-  worst: number
 }
 
 /** Scored comparisons inside blocks, merged strongest first under the guards. */
@@ -229,9 +228,12 @@ function linkByScore<Data, Features>(
     }
   })
 
-  // Keyed by low * n + high: a number, not a string, per pair scored.
+  // Only what decides anything is kept, keyed by low * n + high (a number, not a string): cluster
+  // pairs some record pair of which could link, and cluster pairs some record pair of which is
+  // confidently different. Most pairs scored are neither.
   const n = records.length
   const pairs = new Map<number, ClusterPair>()
+  const conflicts = new Set<number>()
   // Blocks where no pair can link are not compared; their pairs count only as conflicts, checked
   // when a merge elsewhere would join two of their records (see futileConflict).
   const futile: { candidates: number }[] = []
@@ -256,31 +258,24 @@ function linkByScore<Data, Features>(
         const low = rootA < rootB ? rootA : rootB
         const high = rootA < rootB ? rootB : rootA
         const id = low * n + high
+        if (weight <= strategy.conflictWeight) conflicts.add(id)
+        if (weight < strategy.matchWeight) continue
         const known = pairs.get(id)
-        if (!known) pairs.set(id, { low, high, best: { weight, a, b, blockSize: candidates }, worst: weight })
-        else {
-          if (weight > known.best.weight) known.best = { weight, a, b, blockSize: candidates }
-          known.worst = Math.min(known.worst, weight)
-        }
+        if (!known) pairs.set(id, { low, high, best: { weight, a, b, blockSize: candidates } })
+        else if (weight > known.best.weight) known.best = { weight, a, b, blockSize: candidates }
       }
     }
   }
 
-  const conflicts = new Set<number>()
   const candidatesOf = new Map<number, ClusterPair[]>()
   for (const pair of pairs.values()) {
-    if (pair.worst <= strategy.conflictWeight) conflicts.add(pair.low * n + pair.high)
-    if (pair.best.weight < strategy.matchWeight) continue
     for (const side of [pair.low, pair.high]) {
       let list = candidatesOf.get(side)
       if (!list) candidatesOf.set(side, (list = []))
       list.push(pair)
     }
   }
-  const isCandidate = (x: number, y: number) => {
-    const pair = pairs.get(x < y ? x * n + y : y * n + x)
-    return pair !== undefined && pair.best.weight >= strategy.matchWeight
-  }
+  const isCandidate = (x: number, y: number) => pairs.has(x < y ? x * n + y : y * n + x)
   /** Another candidate of `side`, nearly as strong, that is no match of the other side: a coin toss. */
   const rival = (side: number, other: number, weight: number): number | undefined => {
     for (const pair of candidatesOf.get(side) ?? []) {
@@ -290,8 +285,8 @@ function linkByScore<Data, Features>(
     return undefined
   }
 
-  const ordered = [...candidatesOf.values()].flat()
-  const unique = [...new Set(ordered)].sort(
+  // Strongest first; two cluster pairs never share their best record pair, so the order is total.
+  const unique = [...pairs.values()].sort(
     (x, y) => y.best.weight - x.best.weight || compareRefs(records[x.best.a]!.ref, records[y.best.a]!.ref) || compareRefs(records[x.best.b]!.ref, records[y.best.b]!.ref),
   )
   // Which identifier-stage clusters each current cluster is made of: a merge must not join two that conflict.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { diacriticFirstNames, diacriticLastNames, nicknamePairs } from '../../generate/names.ts'
 import { NICKNAME_GROUPS } from './nicknames.ts'
-import { foldName, givenNamesCompatible, nicknameGroup, splitFullName } from './person-name.ts'
+import { foldName, foldedWordsCompatible, givenNamesCompatible, nicknameGroup, splitFullName } from './person-name.ts'
+
+/** What a pass hands foldedWordsCompatible: the folded name's first word. */
+const firstFolded = (name: string) => foldName(name).split(' ')[0]!
 
 describe('foldName', () => {
   it.each([
@@ -147,6 +150,7 @@ describe('givenNamesCompatible', () => {
   ])('%j can be %j', (a, b) => {
     expect(givenNamesCompatible(a, b)).toBe(true)
     expect(givenNamesCompatible(b, a)).toBe(true)
+    expect(foldedWordsCompatible(firstFolded(a), firstFolded(b))).toBe(true)
   })
 
   it.each([
@@ -162,5 +166,6 @@ describe('givenNamesCompatible', () => {
   ])('%j cannot be %j', (a, b) => {
     expect(givenNamesCompatible(a, b)).toBe(false)
     expect(givenNamesCompatible(b, a)).toBe(false)
+    expect(foldedWordsCompatible(firstFolded(a), firstFolded(b))).toBe(false)
   })
 })

@@ -186,6 +186,11 @@ export function nicknameGroup(given: string): readonly string[] | undefined {
   return space === -1 ? undefined : GROUPS_BY_NAME.get(folded.slice(0, space))
 }
 
+/** Whether a folded first word is in a nickname group ({@link nicknameGroup} without folding). */
+export function hasNicknameGroup(foldedWord: string): boolean {
+  return GROUPS_BY_NAME.has(foldedWord)
+}
+
 /** Shortest common beginning that counts as the same name: 'Dan' ~ 'Daniel', but not 'Jo' ~ 'John'. */
 const MIN_PREFIX = 3
 
@@ -201,8 +206,15 @@ export function givenNamesCompatible(a: string, b: string): boolean {
   const foldedB = foldName(b)
   if (foldedA === '' || foldedB === '') return false
   if (foldedA === foldedB) return true
-  const wordA = firstWord(foldedA)
-  const wordB = firstWord(foldedB)
+  return foldedWordsCompatible(firstWord(foldedA), firstWord(foldedB))
+}
+
+/**
+ * {@link givenNamesCompatible} for two first words already folded (foldName, first word): what a
+ * pass compares pair by pair, so it folds each name once, not once per pair.
+ */
+export function foldedWordsCompatible(wordA: string, wordB: string): boolean {
+  if (wordA === '' || wordB === '') return false
   if (wordA === wordB) return true
   if (isInitialOrPrefix(wordA, wordB) || isInitialOrPrefix(wordB, wordA)) return true
   const groupsA = GROUPS_BY_NAME.get(wordA)
