@@ -441,6 +441,7 @@ describe('a corporate export ZIP', () => {
         "record channel_member C0GENERAL:U0BOB @ channels.json $[0].members[1]",
         "record channel C0SHARED @ channels.json $[1]",
         "record channel_member C0SHARED:U0ADA @ channels.json $[1].members[0]",
+        "record team T0CUSTOMER @ channels.json $[1]",
         "record channel D0ADABOB @ dms.json $[0]",
         "record channel_member D0ADABOB:U0ADA @ dms.json $[0].members[0]",
         "record channel_member D0ADABOB:U0BOB @ dms.json $[0].members[1]",
@@ -513,6 +514,7 @@ describe('a corporate export ZIP', () => {
         "conversation": 5,
         "link": 9,
         "message": 9,
+        "organization": 1,
         "person": 5,
       }
     `)
