@@ -12,6 +12,7 @@ import { generateCompany } from '../src/generate/generate-company.ts'
 import { createLogger } from '../src/logger.ts'
 import { runImport } from '../src/pipeline/run-import.ts'
 import { exportIdentities } from '../src/resolve/export-identities.ts'
+import { explain, formatExplanation } from '../src/resolve/explain.ts'
 import { findSubject } from '../src/resolve/find-subject.ts'
 import { recordOverride } from '../src/resolve/overrides.ts'
 import { runResolution } from '../src/resolve/run-resolution.ts'
@@ -292,6 +293,12 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
       expect(rows).toEqual([{ display_name: 'prospect.io', is_internal: false }])
       for (const lead of ['salesforce:Lead:00Q5e00000Pro01AAA', 'salesforce:Lead:00Q5e00000Pro02AAA']) expect(await worksAt(lead)).toEqual([{ to_entity_id: org, via: 'email_domain' }])
       expect(await worksAt('salesforce:Lead:00Q5e00000Pro03AAA')).toEqual([])
+      // explain shows the organisation, that it was inferred, and whose address it comes from.
+      const text = formatExplanation(await explain(store.db, await findSubject(store.db, 'salesforce:email_domain:prospect.io', 'record')))
+      expect(text).toContain(`organization ${org} "prospect.io" (external), 1 record(s)`)
+      expect(text).toContain('    salesforce:email_domain:prospect.io (inferred)  seed (first record of the entity)')
+      expect(text).toContain('    domain prospect.io  from salesforce:email_domain:prospect.io')
+      expect(text).toMatch(/← works_at of person "Ada Lovelace" {2}\(inferred from salesforce:Lead:00Q5e00000Pro01AAA: work email at prospect\.io\)/)
 
       // The same export again changes nothing; the organisation outlives the leads that named it.
       const again = await importSystem('salesforce', folder)
