@@ -31,24 +31,34 @@ export function isChannelOnlyTeam(organization: OrganizationRecord): boolean {
   return organization.slackTeamId !== undefined && organization.website === undefined && organization.domains.length === 0
 }
 
-/**
- * The organisation's names as a shared channel would spell them, letters and digits only: the first
- * label of each domain (acme-corp.co.uk → acmecorp), the normalised name run together (Acme Corp,
- * Inc. → acme); for a channel-only team, its channel name (#ext-acme-corp → acmecorp).
- */
-export function organizationSlugs(organization: OrganizationRecord): string[] {
-  const slugs = new Set<string>()
-  for (const domain of organizationDomains(organization)) {
-    const slug = domainSlug(domain)
-    if (slug.length >= 3) slugs.add(slug)
+/** An organisation's slugs by where they come from (see {@link organizationSlugs}). */
+export interface OrganizationSlugs {
+  /** The first label of each registrable domain: acme-corp.co.uk → acmecorp. */
+  domain: string[]
+  /** The normalised name run together: Acme Corp, Inc. → acme. */
+  name: string[]
+  /** A channel-only team's channel name: #ext-acme-corp → acmecorp. */
+  channel: string | undefined
+}
+
+export function organizationSlugParts(organization: OrganizationRecord): OrganizationSlugs {
+  const domain = new Set<string>()
+  for (const registrable of organizationDomains(organization)) {
+    const slug = domainSlug(registrable)
+    if (slug.length >= 3) domain.add(slug)
   }
   const compact = normalizeOrganizationName(organization.name)?.replace(NON_ALPHANUMERIC, '')
-  if (compact !== undefined && compact.length >= 3) slugs.add(compact)
-  if (isChannelOnlyTeam(organization) && organization.name !== undefined) {
-    const slug = channelSlug(organization.name)
-    if (slug) slugs.add(slug)
-  }
-  return [...slugs].sort()
+  const channel = isChannelOnlyTeam(organization) && organization.name !== undefined ? channelSlug(organization.name) : undefined
+  return { domain: [...domain].sort(), name: compact !== undefined && compact.length >= 3 ? [compact] : [], channel }
+}
+
+/**
+ * The organisation's names as a shared channel would spell them, letters and digits only: its
+ * domains' first labels, its name run together, and for a channel-only team its channel's name.
+ */
+export function organizationSlugs(organization: OrganizationRecord): string[] {
+  const { domain, name, channel } = organizationSlugParts(organization)
+  return [...new Set([...domain, ...name, ...(channel ? [channel] : [])])].sort()
 }
 
 const NON_ALPHANUMERIC = /[^a-z0-9]+/g

@@ -26,6 +26,15 @@ describe('organisation scores', () => {
     expect(evidence.map((item) => item.feature)).toEqual(['prior', 'slack_channel'])
   })
 
+  it('trusts a channel named like a company’s domain over one that only shares its name', () => {
+    const fay = org({ name: 'fay', slackTeamId: 'T0FAY' })
+    const byDomain = score(fay, org({ name: 'Fay Inc', website: 'https://www.fay.com' }), 3)
+    const byName = score(fay, org({ name: 'Fay Inc', website: 'www.fayinc.com' }), 3)
+    expect(byDomain.evidence[1]).toEqual({ feature: 'slack_channel', level: 'the shared channel names its domain', weight: 9 })
+    expect(byName.evidence[1]).toEqual({ feature: 'name', level: 'same normalised name', weight: 6 })
+    expect(byDomain.weight - byName.weight).toBeGreaterThan(2) // more than the ambiguity margin
+  })
+
   it('does not score two companies that only share a slug (acme.com and acme.de)', () => {
     expect(score(org({ domains: ['acme.com'] }), org({ domains: ['acme.de'] })).weight).toBe(0)
     expect(score(org({ name: 'Acme Widgets', domains: ['acme.com'] }), org({ name: 'Acme Tools', domains: ['acme.de'] })).weight).toBe(0)

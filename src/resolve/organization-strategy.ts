@@ -3,55 +3,72 @@
  * Records with the same normalised name are scored: the name is good evidence on its own, but two
  * records with different domains or countries are different companies that happen to share a name
  * (Acme in Ohio, Acme in Lyon). A Slack Connect team known only by its shared channel is scored
- * against the organisations whose slug the channel names (#ext-acme ↔ acme.com, Acme Inc.): as good
- * as a name, and like a name left apart when two companies answer to it (acme.com and acme.de).
+ * against the organisations whose slug the channel names: a channel named like a company's domain
+ * (#ext-acme ↔ acme.com) is better evidence than a name, which companies share (Fay Inc of fay.com
+ * and Fay Inc of fayinc.com: #ext-fay is the first's); one named like a company's name (#ext-acme ↔
+ * Acme Inc.) counts as a name; and like a name the link is left apart when two companies answer to
+ * it equally (acme.com and acme.de).
  * Records that meet in a slug block but share neither a name nor a channel are not scored at all
  * (weight 0: no link, no conflict), so slugs change nothing between accounts. Fixed weights, as for
  * people. Pure.
  */
 import { normalizeOrganizationName, normalizePhone } from './keys/index.ts'
-import { isChannelOnlyTeam, organizationDomains, organizationSlugs } from './organization-keys.ts'
+import { organizationDomains, organizationSlugParts } from './organization-keys.ts'
 import type { FeatureEvidence, PairScore, ResolutionStrategy } from './resolve-records.ts'
 import type { OrganizationRecord } from './resolvable.ts'
 
 export interface OrganizationFeatures {
   name: string | undefined
-  slugs: ReadonlySet<string>
-  /** A Slack Connect team whose only evidence is its shared channel's name. */
-  channelOnly: boolean
+  domainSlugs: ReadonlySet<string>
+  nameSlugs: ReadonlySet<string>
+  /** A Slack Connect team whose only evidence is its shared channel: the channel's slug. */
+  channelSlug: string | undefined
   domains: ReadonlySet<string>
   country: string | undefined
   phone: string | undefined
 }
 
 const NAME = 6
-const CHANNEL = 6
+const CHANNEL = { domain: 9, name: 6 } as const
 const DOMAIN = { same: 6, different: -10 } as const
 const COUNTRY = { same: 1, different: -4 } as const
 const PHONE = { same: 3 } as const
-const MAX_EVIDENCE = NAME + DOMAIN.same + COUNTRY.same + PHONE.same
+const MAX_EVIDENCE = CHANNEL.domain + DOMAIN.same + COUNTRY.same + PHONE.same
 const MATCH_WEIGHT = 5
 
 function features(organization: OrganizationRecord): OrganizationFeatures {
   return {
     name: normalizeOrganizationName(organization.name),
-    slugs: new Set(organizationSlugs(organization)),
-    channelOnly: isChannelOnlyTeam(organization),
+    ...slugFeatures(organization),
     domains: new Set(organizationDomains(organization)),
     country: organization.country?.trim().toLowerCase() || undefined,
     phone: normalizePhone(organization.phone),
   }
 }
 
+function slugFeatures(organization: OrganizationRecord): Pick<OrganizationFeatures, 'domainSlugs' | 'nameSlugs' | 'channelSlug'> {
+  const { domain, name, channel } = organizationSlugParts(organization)
+  return { domainSlugs: new Set(domain), nameSlugs: new Set(name), channelSlug: channel }
+}
+
+/** How a channel-only team's channel names the other organisation, if it does. */
+function channelEvidence(team: OrganizationFeatures, other: OrganizationFeatures): FeatureEvidence | undefined {
+  const slug = team.channelSlug
+  if (slug === undefined) return undefined
+  if (other.domainSlugs.has(slug)) return { feature: 'slack_channel', level: 'the shared channel names its domain', weight: CHANNEL.domain }
+  if (other.nameSlugs.has(slug) || other.channelSlug === slug) return { feature: 'slack_channel', level: 'the shared channel names it', weight: CHANNEL.name }
+  return undefined
+}
+
 function score(a: OrganizationFeatures, b: OrganizationFeatures, blockSize: number): PairScore {
   const sameName = a.name !== undefined && a.name === b.name
-  const channel = (a.channelOnly || b.channelOnly) && [...a.slugs].some((slug) => b.slugs.has(slug))
-  if (!sameName && !channel) return { weight: 0, evidence: [{ feature: 'name', level: 'different', weight: 0 }] }
+  const channels = [channelEvidence(a, b), channelEvidence(b, a)].filter((item) => item !== undefined).sort((x, y) => y.weight - x.weight)
+  const channel = channels[0]
+  if (!sameName && channel === undefined) return { weight: 0, evidence: [{ feature: 'name', level: 'different', weight: 0 }] }
+  const byChannel = channel !== undefined && (!sameName || channel.weight > NAME)
   const evidence: FeatureEvidence[] = [
-    { feature: 'prior', level: `${blockSize} with this ${sameName ? 'name' : 'slug'}`, weight: Math.round(Math.log2(2 / Math.max(2, blockSize)) * 100) / 100 },
-    sameName
-      ? { feature: 'name', level: 'same normalised name', weight: NAME }
-      : { feature: 'slack_channel', level: 'the shared channel names it', weight: CHANNEL },
+    { feature: 'prior', level: `${blockSize} with this ${byChannel ? 'slug' : 'name'}`, weight: Math.round(Math.log2(2 / Math.max(2, blockSize)) * 100) / 100 },
+    byChannel ? channel : { feature: 'name', level: 'same normalised name', weight: NAME },
   ]
   if (a.domains.size > 0 && b.domains.size > 0) {
     const same = [...a.domains].some((domain) => b.domains.has(domain))
