@@ -525,8 +525,11 @@ describe('a corporate export ZIP', () => {
   it('derives no external user when the own team is unknown and no users.json says it', async () => {
     const items = await readAll(await writeZip(join(work, 'no-users.zip'), without(corporateExport, 'users.json')))
     expect(records(items, 'user')).toEqual([])
+    // Nor a Slack Connect team: which of the shared channel's teams is ours is unknown.
+    expect(records(items, 'team')).toEqual([])
     const withOption = await readAll(join(work, 'no-users.zip'), { ownTeamId: own })
     expect(records(withOption, 'user').map((record) => record.sourceId)).toEqual(['U0EXT'])
+    expect(records(withOption, 'team')).toMatchObject([{ sourceId: 'T0CUSTOMER', inferred: true }])
     expect(withOption.filter((item) => item.type === 'complete')).toEqual([
       { type: 'complete', objectType: 'channel' },
       { type: 'complete', objectType: 'channel_member' },
