@@ -14,20 +14,24 @@ import type { DB } from '../../schema/database.ts'
 /**
  * Adds to graph_sources the people whose inferred works_at may have changed: those whose work
  * domain or Slack team is a key of an organisation record this pass re-resolved, and those
- * re-resolved themselves. Call before graph_sources' edges are deleted.
+ * re-resolved themselves. Call before graph_sources' edges are deleted. On a first pass every record
+ * is already there: the records already in are skipped before they are counted, not on conflict.
  */
 export async function addOrganizationDependents(trx: Transaction<DB>): Promise<void> {
+  await sql`analyze graph_sources`.execute(trx)
   await sql`insert into graph_sources
     select distinct k.source_record_id from resolve_touched t
     join resolution_keys ok on ok.source_record_id = t.source_record_id and ok.entity_kind = 'organization'
       and ok.role = 'identifier' and ok.kind in ('domain', 'slack_team')
     join resolution_keys k on k.entity_kind = 'person' and k.role = 'context'
       and k.kind = case ok.kind when 'domain' then 'org_domain' else 'org_team' end and k.value = ok.value
+    where not exists (select 1 from graph_sources g where g.source_record_id = k.source_record_id)
     on conflict do nothing`.execute(trx)
   await sql`insert into graph_sources
     select distinct t.source_record_id from resolve_touched t
     join resolution_keys k on k.source_record_id = t.source_record_id and k.entity_kind = 'person' and k.role = 'context'
       and k.kind in ('org_domain', 'org_team')
+    where not exists (select 1 from graph_sources g where g.source_record_id = t.source_record_id)
     on conflict do nothing`.execute(trx)
 }
 
