@@ -117,7 +117,8 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
     const { code, report } = await importJson('salesforce', corpus.contacts!, '--connection', 'corpus')
     expect(code).toBe(0)
     expect(report.status).toBe('partial')
-    expect(report.records).toMatchObject({ read: 7, new: 4, rejected: 3 })
+    // Four contacts, and the organisation of the domain they work at (inferred, see derive-organizations.ts).
+    expect(report.records).toMatchObject({ read: 8, new: 5, rejected: 3 })
     const badByte = fs.readFileSync(corpus.contacts!).indexOf(0xff)
     expect(report.errors.map((error) => [error.code, error.location])).toEqual([
       ['E_CSV_COLUMNS', { file: corpus.contacts, line: 3, byteOffset: expect.any(Number) }],
@@ -131,7 +132,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
       return { records: records.map((row) => row.source_id), rejected }
     })
     // The BOM was stripped (the Id header matched), 15-character ids were extended to 18.
-    expect(landed.records).toEqual(['0035e00000AbCdEAAV', '0035e00000AbCdGAAV', '0035e00000AbCdIAAV', '0035e00000AbCdKAAV'])
+    expect(landed.records).toEqual(['0035e00000AbCdEAAV', '0035e00000AbCdGAAV', '0035e00000AbCdIAAV', '0035e00000AbCdKAAV', 'example.com'])
     expect(landed.rejected.map((row) => row.code)).toEqual(['E_CSV_COLUMNS', 'E_ENCODING', 'E_CSV_QUOTE'])
     expect(landed.rejected[0]!.raw).toBe('0035e00000AbCdF,Too,Many,cols@example.com,extra')
   })
@@ -165,14 +166,15 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
   it('rejects JSON of the wrong shape with the JSON path and lands the records around it', async () => {
     const { code, report } = await importJson('slack', corpus.slackUsers!)
     expect(code).toBe(0)
-    expect(report.records).toMatchObject({ new: 2, rejected: 1 })
+    // Two users, and our own domain (with no team of ours known, members count as ours): slack:own_domain:example.com.
+    expect(report.records).toMatchObject({ new: 3, rejected: 1 })
     expect(report.errors).toMatchObject([{ code: 'E_SCHEMA', location: { file: corpus.slackUsers, path: '$[1].id' } }])
   })
 
   it('prints a short summary for a person', async () => {
     const result = await runCliProcess(['import', 'salesforce', corpus.contacts!, '--connection', 'corpus'], { cwd, env })
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^salesforce import of .*Contact\.csv: partial in [\d.]+s \(run \d+\)\n {2}read 7 · new 0 · changed 0 · unchanged 4 · rejected 3 · deleted 0\n {2}3 error\(s\)/)
+    expect(result.stdout).toMatch(/^salesforce import of .*Contact\.csv: partial in [\d.]+s \(run \d+\)\n {2}read 8 · new 0 · changed 0 · unchanged 5 · rejected 3 · deleted 0\n {2}3 error\(s\)/)
     expect(result.stdout).toMatch(/E_CSV_COLUMNS .*Contact\.csv, line 3: the row has 5 values/)
   })
 

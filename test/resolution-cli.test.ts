@@ -23,6 +23,15 @@ const ACCOUNT_GLOBEX_DUPLICATE = 'salesforce:Account:0015e00000Glbx2AAB'
 const ACCOUNT_INITECH = 'salesforce:Account:0015e00000Intc1AAB'
 const PEOPLE = [WORKER_ADA, WORKER_GRACE, CONTACT_ADA, CONTACT_PETER, CONTACT_LISA, CONTACT_JOANNA_SMITH, CONTACT_JOANNA_LUMBERGH]
 const ORGANIZATIONS = [ACCOUNT_GLOBEX, ACCOUNT_GLOBEX_DUPLICATE, ACCOUNT_INITECH]
+/**
+ * The organisations the imports infer from work domains (derive-organizations.ts): ours from the
+ * workers, and the contacts' (support@ is generic, so it brings none).
+ */
+const OWN_DOMAIN_ACME = 'workday:own_domain:acme.com'
+const DOMAIN_ACME = 'salesforce:email_domain:acme.com'
+const DOMAIN_GLOBEX = 'salesforce:email_domain:globex.com'
+const DOMAIN_INITECH = 'salesforce:email_domain:initech.com'
+const INFERRED_ORGANIZATIONS = [OWN_DOMAIN_ACME, DOMAIN_ACME, DOMAIN_GLOBEX, DOMAIN_INITECH]
 
 const sourceId = (ref: string) => ref.split(':')[2]!
 
@@ -136,21 +145,26 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
 
   it('resolves after each import: a contact with a worker’s work email joins the worker’s person, a shared support@ mailbox joins nobody', { timeout: 180_000 }, async () => {
     const workday = await cliJson<ImportReport & { resolution: ResolutionReport }>('import', 'workday', workdayReport)
-    expect(workday.records).toMatchObject({ new: 2, rejected: 0 })
-    expect(workday.resolution.queued).toBe(2)
+    // Two workers, and our company: the domain they work at (workday:own_domain:acme.com).
+    expect(workday.records).toMatchObject({ new: 3, rejected: 0 })
+    expect(workday.resolution.queued).toBe(3)
     expect(workday.resolution.person.entities).toEqual({ created: 2, kept: 0, redirected: 0, removed: 0 })
     expect(workday.resolution.person.rules).toEqual({ seed: 2 })
+    expect(workday.resolution.organization.entities).toEqual({ created: 1, kept: 0, redirected: 0, removed: 0 })
 
     const salesforce = await cliJson<ImportReport & { resolution: ResolutionReport }>('import', 'salesforce', salesforceExport)
-    expect(salesforce.records).toMatchObject({ read: 8, new: 8, rejected: 0 })
+    // Three accounts, five contacts, and the three domains the contacts work at.
+    expect(salesforce.records).toMatchObject({ read: 11, new: 11, rejected: 0 })
     expect(salesforce.errors).toEqual([])
-    expect(salesforce.resolution.queued).toBe(8)
-    // Only what the new records touch is looked at: the five new people, and Ada's contact joined
-    // her worker's entity, which kept its id. The other worker shares no key with them.
-    expect(salesforce.resolution.person.rules).toEqual({ seed: 5, email: 1 })
-    expect(salesforce.resolution.person.entities).toMatchObject({ created: 4, kept: 1, redirected: 0 })
-    expect(salesforce.resolution.organization.rules).toEqual({ seed: 2, domain: 1 })
-    expect(salesforce.resolution.organization.entities).toMatchObject({ created: 2, kept: 0 })
+    expect(salesforce.resolution.queued).toBe(11)
+    // Only what the new records touch is looked at: the five new people, Ada's contact joined her
+    // worker's entity, which kept its id, and Grace, whose domain's organisation this import joined
+    // (acme.com: ours, and an address on a contact); she shares no key with them and stays as she was.
+    expect(salesforce.resolution.person.rules).toEqual({ seed: 6, email: 1 })
+    expect(salesforce.resolution.person.entities).toMatchObject({ created: 4, kept: 2, redirected: 0 })
+    // Each domain joins its account (or our own domain's organisation) by the domain key.
+    expect(salesforce.resolution.organization.rules).toEqual({ seed: 3, domain: 4 })
+    expect(salesforce.resolution.organization.entities).toMatchObject({ created: 2, kept: 1 })
 
     const ada = await explainRecord(CONTACT_ADA)
     expect(ada).toMatchObject({ kind: 'person', displayName: 'Ada Lovelace', isInternal: true, mergedAway: [], refusals: [], overrides: [] })
@@ -208,7 +222,7 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     // The same files again: nothing changed, nothing queued, nothing re-resolved.
     const again = await cli('import', 'salesforce', salesforceExport)
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' })
-    expect(again.stdout).toContain('  read 8 · new 0 · changed 0 · unchanged 8 · rejected 0 · deleted 0\n')
+    expect(again.stdout).toContain('  read 11 · new 0 · changed 0 · unchanged 11 · rejected 0 · deleted 0\n')
     expect(again.stdout).toMatch(/\nresolution of 0 queued record\(s\) in [\d.]+s\n {2}people: 0 records looked at · 0 new, 0 kept, 0 merged away, 0 removed\n/)
 
     const joanna = await explainRecord(CONTACT_JOANNA_LUMBERGH)
@@ -225,11 +239,11 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     linkedEntity = joanna.id
 
     const file = path.join(cwd, 'identities.csv')
-    expect(await cliJson('export', 'identities', '--output', file)).toEqual({ file, rows: 10 })
+    expect(await cliJson('export', 'identities', '--output', file)).toEqual({ file, rows: 14 })
     const rows = parseIdentities(fs.readFileSync(file, 'utf8'))
-    expect(rows).toHaveLength(10)
-    expect(rows.map((row) => row.ref).sort()).toEqual([...PEOPLE, ...ORGANIZATIONS].sort())
-    for (const row of rows) expect(row.kind).toBe(ORGANIZATIONS.includes(row.ref) ? 'organization' : 'person')
+    expect(rows).toHaveLength(14)
+    expect(rows.map((row) => row.ref).sort()).toEqual([...PEOPLE, ...ORGANIZATIONS, ...INFERRED_ORGANIZATIONS].sort())
+    for (const row of rows) expect(row.kind).toBe([...ORGANIZATIONS, ...INFERRED_ORGANIZATIONS].includes(row.ref) ? 'organization' : 'person')
     const entity = entityByRecord(rows)
     expect(entity.get(CONTACT_JOANNA_SMITH)).toBe(linkedEntity)
     expect(entity.get(CONTACT_JOANNA_LUMBERGH)).toBe(linkedEntity)
@@ -237,9 +251,13 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     expect(entity.get(CONTACT_PETER)).not.toBe(entity.get(CONTACT_LISA))
     expect(entity.get(ACCOUNT_GLOBEX)).toBe(entity.get(ACCOUNT_GLOBEX_DUPLICATE))
     expect(entity.get(ACCOUNT_INITECH)).not.toBe(entity.get(ACCOUNT_GLOBEX))
-    // Five people (Ada twice, Grace, Peter, Lisa, the Joannas) and two organisations.
+    // A domain an account has is that account's organisation, not a second one.
+    expect(entity.get(DOMAIN_GLOBEX)).toBe(entity.get(ACCOUNT_GLOBEX))
+    expect(entity.get(DOMAIN_INITECH)).toBe(entity.get(ACCOUNT_INITECH))
+    expect(entity.get(DOMAIN_ACME)).toBe(entity.get(OWN_DOMAIN_ACME))
+    // Five people (Ada twice, Grace, Peter, Lisa, the Joannas) and three organisations (ours too).
     expect(new Set(rows.filter((row) => row.kind === 'person').map((row) => row.entity)).size).toBe(5)
-    expect(new Set(rows.filter((row) => row.kind === 'organization').map((row) => row.entity)).size).toBe(2)
+    expect(new Set(rows.filter((row) => row.kind === 'organization').map((row) => row.entity)).size).toBe(3)
   })
 
   it('unlinks records — one linked by hand, one joined by a shared email — and they stay apart when they change and are re-imported', { timeout: 180_000 }, async () => {
@@ -260,7 +278,7 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
       contactCsv((ref) => ([CONTACT_ADA, CONTACT_JOANNA_SMITH, CONTACT_JOANNA_LUMBERGH].includes(ref) ? 'Buyer' : '')),
     )
     const changed = await cliJson<ImportReport & { resolution: ResolutionReport }>('import', 'salesforce', salesforceExport)
-    expect(changed.records).toMatchObject({ read: 8, new: 0, changed: 3, unchanged: 5, rejected: 0, deleted: 0 })
+    expect(changed.records).toMatchObject({ read: 11, new: 0, changed: 3, unchanged: 8, rejected: 0, deleted: 0 })
     expect(changed.resolution.queued).toBe(3)
 
     const csv = await cli('export', 'identities', '--kind', 'person')
@@ -292,13 +310,14 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     const organizations = await cli('export', 'identities', '--kind', 'organization')
     expect({ code: organizations.code, stderr: organizations.stderr }).toEqual({ code: 0, stderr: '' })
     const organizationRows = parseIdentities(organizations.stdout)
-    expect(organizationRows.map((row) => [row.ref, row.kind]).sort()).toEqual(ORGANIZATIONS.map((ref) => [ref, 'organization']).sort())
+    expect(organizationRows.map((row) => [row.ref, row.kind]).sort()).toEqual([...ORGANIZATIONS, ...INFERRED_ORGANIZATIONS].map((ref) => [ref, 'organization']).sort())
   })
 
   it('leaves an import made with --no-resolve queued for resolve, and calls a source id held by two records ambiguous', { timeout: 180_000 }, async () => {
     // The same workers once more, under a second connection (a second Workday tenant's report).
     const landed = await cliJson<ImportReport>('import', 'workday', workdayReport, '--connection', 'workday-eu', '--no-resolve')
-    expect(landed.records).toMatchObject({ new: 2, rejected: 0 })
+    // The workers and their domain's organisation, records of this connection.
+    expect(landed.records).toMatchObject({ new: 3, rejected: 0 })
     expect(landed).not.toHaveProperty('resolution')
 
     const message = await cliError('E_AMBIGUOUS', 1, 'explain', '1001')
@@ -307,7 +326,7 @@ describe.each(databaseTargets())('identity resolution through the CLI on the $na
     // Each new worker joins the worker of the same reference; nothing new is created, and Ada's
     // unlinked contact stays out although it shares her email.
     const resolved = await cliJson<ResolutionReport>('resolve')
-    expect(resolved.queued).toBe(2)
+    expect(resolved.queued).toBe(3)
     expect(resolved.person.rules.cross_reference).toBe(2)
     expect(resolved.person.entities).toMatchObject({ created: 0, redirected: 0, removed: 0 })
     expect(resolved.person.refusals).toEqual({ override: 1 })

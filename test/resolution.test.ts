@@ -5,12 +5,14 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { exportConnectors } from '../src/connectors/registry.ts'
 import type { Deps } from '../src/deps.ts'
+import { inferredOrganizationTruth, parseOrganizationKeys } from '../src/eval/inferred-truth.ts'
 import { evaluatePartition } from '../src/eval/metrics.ts'
 import { openExportSource } from '../src/formats/export-source.ts'
 import { generateCompany } from '../src/generate/generate-company.ts'
 import { createLogger } from '../src/logger.ts'
 import { runImport } from '../src/pipeline/run-import.ts'
 import { exportIdentities } from '../src/resolve/export-identities.ts'
+import { explain, formatExplanation } from '../src/resolve/explain.ts'
 import { findSubject } from '../src/resolve/find-subject.ts'
 import { recordOverride } from '../src/resolve/overrides.ts'
 import { runResolution } from '../src/resolve/run-resolution.ts'
@@ -85,8 +87,19 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     const people = evaluatePartition(await groundTruth('people'), await partition('person'))
     expect(people.pairwise.precision).toBeGreaterThanOrEqual(0.995)
     expect(people.pairwise.f1).toBeGreaterThanOrEqual(0.97)
-    const organizations = evaluatePartition(await groundTruth('organizations'), await partition('organization'))
+    // The organisations inferred from work domains and Slack Connect teams count too: each is the
+    // company its domain or team belongs to (ground-truth/organization-keys.csv).
+    const predictedOrganizations = await partition('organization')
+    const organizationTruth = await groundTruth('organizations')
+    const keys = parseOrganizationKeys(await readFile(join(dir, 'company', 'ground-truth', 'organization-keys.csv'), 'utf8'))
+    const inferred = inferredOrganizationTruth(predictedOrganizations.keys(), keys)
+    expect([...inferred.keys()].some((record) => record.includes('|email_domain|'))).toBe(true)
+    expect([...inferred.keys()].some((record) => record.includes('|team|'))).toBe(true)
+    expect([...inferred.values()].filter((entity) => entity.startsWith('unknown:'))).toEqual([])
+    for (const [record, entity] of inferred) organizationTruth.set(record, entity)
+    const organizations = evaluatePartition(organizationTruth, predictedOrganizations)
     expect(organizations.pairwise.precision).toBeGreaterThanOrEqual(0.99)
+    expect(organizations.pairwise.recall).toBeGreaterThanOrEqual(0.98)
 
     // Every rule that formed a cluster left its evidence: an email link names the shared address.
     const { rows } = await sql<{ evidence: { key?: { kind: string; value: string }; linkedTo?: string } }>`
@@ -329,6 +342,136 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     const { rows: left } = await sql<{ n: number }>`select count(*)::int as n from entities where id in (${removed!}::uuid, ${channel.entity_id}::uuid)`.execute(store.db)
     expect(left[0]?.n).toBe(0)
     expect(await orphans()).toEqual({ members: 0, edges: 0 })
+  })
+
+  describe('organisations from work domains and Slack Connect teams', () => {
+    /** Writes a small export folder of one system; `files`: name → content. */
+    async function writeExport(name: string, files: Record<string, string>): Promise<string> {
+      const folder = join(dir, 'orgs', name)
+      for (const [file, content] of Object.entries(files)) {
+        await mkdir(join(folder, file, '..'), { recursive: true })
+        await writeFile(join(folder, file), content)
+      }
+      return folder
+    }
+    const entityOf = async (ref: string): Promise<string | undefined> => (await partition('organization')).get(ref.replaceAll(':', '|')) ?? (await partition('person')).get(ref.replaceAll(':', '|'))
+    const worksAt = async (person: string) => {
+      const { rows } = await sql<{ to_entity_id: string; via: string | null }>`select e.to_entity_id, e.attributes->>'via' as via from edges e
+        where e.kind = 'works_at' and e.from_entity_id = ${(await entityOf(person)) ?? null}::uuid order by 1, 2`.execute(store.db)
+      return rows
+    }
+
+    it('makes a domain no account has an organisation its people work at, and a free-mail domain none', { timeout: 60_000 }, async () => {
+      const folder = await writeExport('prospects', {
+        'Lead.csv': 'Id,FirstName,LastName,Company,Email\n00Q5e00000Pro01AAA,Ada,Lovelace,Prospect,ada@prospect.io\n00Q5e00000Pro02AAA,Bob,Babbage,Prospect,BOB@Prospect.io\n00Q5e00000Pro03AAA,Cy,Free,,cy@gmail.com\n',
+      })
+      const imported = await importSystem('salesforce', folder)
+      expect(imported.records).toMatchObject({ read: 4, new: 4, rejected: 0 })
+      await runResolution(deps)
+
+      const organizations = await partition('organization')
+      expect([...organizations.keys()]).toEqual(['salesforce|email_domain|prospect.io'])
+      const org = organizations.get('salesforce|email_domain|prospect.io')!
+      const { rows } = await sql<{ display_name: string; is_internal: boolean }>`select display_name, is_internal from entities where id = ${org}::uuid`.execute(store.db)
+      expect(rows).toEqual([{ display_name: 'prospect.io', is_internal: false }])
+      for (const lead of ['salesforce:Lead:00Q5e00000Pro01AAA', 'salesforce:Lead:00Q5e00000Pro02AAA']) expect(await worksAt(lead)).toEqual([{ to_entity_id: org, via: 'email_domain' }])
+      expect(await worksAt('salesforce:Lead:00Q5e00000Pro03AAA')).toEqual([])
+      // explain shows the organisation, that it was inferred, and whose address it comes from.
+      const text = formatExplanation(await explain(store.db, await findSubject(store.db, 'salesforce:email_domain:prospect.io', 'record')))
+      expect(text).toContain(`organization ${org} "prospect.io" (external), 1 record(s)`)
+      expect(text).toContain('    salesforce:email_domain:prospect.io (inferred)  seed (first record of the entity)')
+      expect(text).toContain('    domain prospect.io  from salesforce:email_domain:prospect.io')
+      expect(text).toMatch(/← works_at of person "Ada Lovelace" {2}\(inferred from salesforce:Lead:00Q5e00000Pro01AAA: work email at prospect\.io\)/)
+
+      // The same export again changes nothing; the organisation outlives the leads that named it.
+      const again = await importSystem('salesforce', folder)
+      expect(again.records).toMatchObject({ read: 4, new: 0, changed: 0, unchanged: 4 })
+      await writeFile(join(folder, 'Lead.csv'), 'Id,FirstName,LastName,Company,Email\n00Q5e00000Pro03AAA,Cy,Free,,cy@gmail.com\n')
+      const newer = await importSystem('salesforce', folder)
+      expect(newer.records.deleted).toBe(0) // two of three is more than the 10% a complete export may delete
+      const { rows: live } = await sql<{ n: number }>`select count(*)::int as n from source_records where object_type = 'email_domain' and deleted_at is null`.execute(store.db)
+      expect(live[0]?.n).toBe(1)
+    })
+
+    it('merges a domain into the account that has it: one organisation, not two, whichever lands first', { timeout: 60_000 }, async () => {
+      const google = await writeExport('google-contacts', {
+        'contacts.csv': 'Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value\nGrace Hopper,Grace,Hopper,* Work,grace@acme-widgets.com\n',
+      })
+      const salesforce = await writeExport('acme-account', {
+        'Account.csv': 'Id,Name,Website\n0015e00000Acme1AAA,Acme Widgets Inc.,https://www.acme-widgets.com/\n',
+        'Contact.csv': 'Id,FirstName,LastName,Email,AccountId\n0035e00000Acme1AAA,Ada,Lovelace,ada@acme-widgets.com,0015e00000Acme1AAA\n',
+      })
+      await importSystem('google', google)
+      await runResolution(deps)
+      await importSystem('salesforce', salesforce)
+      await runResolution(deps)
+
+      const organizations = await partition('organization')
+      expect([...organizations.keys()].sort()).toEqual(['google|email_domain|acme-widgets.com', 'salesforce|Account|0015e00000Acme1AAA', 'salesforce|email_domain|acme-widgets.com'])
+      expect(new Set(organizations.values()).size).toBe(1)
+      const account = organizations.get('salesforce|Account|0015e00000Acme1AAA')!
+      // Grace, known only to Google, works at the account's organisation: her record was not queued
+      // again, but the organisation of her domain changed.
+      const grace = (await partition('person')).get('google|contact|email:grace@acme-widgets.com')
+      expect(grace).toBeDefined()
+      const { rows } = await sql<{ to_entity_id: string }>`select to_entity_id from edges where kind = 'works_at' and from_entity_id = ${grace!}::uuid`.execute(store.db)
+      expect(rows).toEqual([{ to_entity_id: account }])
+      const { rows: named } = await sql<{ display_name: string }>`select display_name from entities where id = ${account}::uuid`.execute(store.db)
+      expect(named[0]?.display_name).toBe('Acme Widgets Inc.')
+    })
+
+    it('makes a Slack Connect team an organisation that joins its company, by its members’ domain or by its channel’s name', { timeout: 60_000 }, async () => {
+      const shared = (id: string, name: string, team: string) => ({ id, name, created: 1700000000, members: ['U0OURS1'], is_shared: true, is_ext_shared: true, shared_team_ids: ['T0OURS', team] })
+      const message = (user: string, team: string, profile: Record<string, unknown>) => ({ type: 'message', user, user_team: team, user_profile: { team, ...profile }, text: 'hello', ts: '1700000100.000100' })
+      const slack = await writeExport('slack-connect', {
+        'users.json': JSON.stringify([{ id: 'U0OURS1', team_id: 'T0OURS', name: 'ada', profile: { real_name: 'Ada Ours', email: 'ada@ours.example.org' } }]),
+        'channels.json': JSON.stringify([shared('C0ACME', 'ext-acme-widgets', 'T0ACME'), shared('C0INITRODE', 'ext-initrode', 'T0INITRODE')]),
+        'groups.json': '[]',
+        'dms.json': '[]',
+        'mpims.json': '[]',
+        // An Acme person whose profile shows their work address; an Initrode person with none, in a channel named after the company’s domain.
+        'ext-acme-widgets/2023-11-14.json': JSON.stringify([message('U0ACME1', 'T0ACME', { real_name: 'Wile Coyote', email: 'wile@acmewidgets.io' })]),
+        'ext-initrode/2023-11-14.json': JSON.stringify([message('U0INITRODE1', 'T0INITRODE', { real_name: 'Hank Scorpio' })]),
+      })
+      const salesforce = await writeExport('connect-accounts', {
+        'Account.csv': 'Id,Name,Website\n0015e00000Acme2AAA,Acme Widgets,acmewidgets.io\n0015e00000Intr9AAA,Initrode Global Systems,https://initrode.com\n',
+      })
+      const imported = await importSystem('slack', slack)
+      expect(imported.errors).toEqual([])
+      await runResolution(deps)
+      await importSystem('salesforce', salesforce)
+      await runResolution(deps)
+
+      const organizations = await partition('organization')
+      const acme = organizations.get('salesforce|Account|0015e00000Acme2AAA')
+      const initrode = organizations.get('salesforce|Account|0015e00000Intr9AAA')
+      expect(acme).toBeDefined()
+      expect(initrode).not.toBe(acme)
+      expect(organizations.get('slack|team|T0ACME')).toBe(acme)
+      expect(organizations.get('slack|team_domain|T0ACME:acmewidgets.io')).toBe(acme)
+      expect(organizations.get('slack|team|T0INITRODE')).toBe(initrode)
+      // Our own workspace is no customer: no team record of it, and our domain is an internal organisation.
+      expect(organizations.has('slack|team|T0OURS')).toBe(false)
+      const ours = organizations.get('slack|own_domain|example.org')
+      expect(ours).toBeDefined()
+      const { rows } = await sql<{ is_internal: boolean }>`select is_internal from entities where id = ${ours!}::uuid`.execute(store.db)
+      expect(rows[0]?.is_internal).toBe(true)
+
+      expect(await worksAt('slack:user:U0INITRODE1')).toEqual([{ to_entity_id: initrode, via: 'slack_team' }])
+      // By team and by domain: one organisation, so one edge.
+      expect((await worksAt('slack:user:U0ACME1')).map((edge) => edge.to_entity_id)).toEqual([acme])
+      expect(await worksAt('slack:user:U0OURS1')).toEqual([])
+
+      // The team's evidence is on record: the channel that names it.
+      const { rows: evidence } = await sql<{ rule: string; features: string }>`select m.rule, m.evidence->'features'::text as features from entity_members m
+        join source_records s on s.id = m.source_record_id where s.object_type = 'team' and s.source_id = 'T0INITRODE'`.execute(store.db)
+      expect(evidence[0]?.rule).toBe('probabilistic')
+      expect(JSON.stringify(evidence[0]?.features)).toContain('slack_channel')
+
+      // Re-importing the same export changes nothing.
+      const again = await importSystem('slack', slack)
+      expect(again.records).toMatchObject({ new: 0, changed: 0 })
+    })
   })
 
   it('applies link and unlink overrides before the model, and they survive every re-run', { timeout: 120_000 }, async () => {

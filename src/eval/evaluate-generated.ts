@@ -2,7 +2,8 @@
  * Measures the whole multi-source pipeline on a generated company: `generate` writes the four
  * systems' exports and their ground truth, the real importers land them in an in-memory embedded
  * database, one resolution pass resolves them, and the exported partition is scored against the
- * truth — people and organisations separately.
+ * truth — people and organisations separately; the organisations the importer infers from email
+ * domains and Slack Connect teams are scored too (see inferred-truth.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ import { runImport } from '../pipeline/run-import.ts'
 import { exportIdentities } from '../resolve/export-identities.ts'
 import { runResolution, type KindReport } from '../resolve/run-resolution.ts'
 import type { ResolvedKind, SystemName } from '../schema/database.ts'
+import { inferredOrganizationTruth, parseOrganizationKeys } from './inferred-truth.ts'
 import { evaluatePartition, type PartitionMetrics } from './metrics.ts'
 
 export interface GeneratedResult {
@@ -61,7 +63,12 @@ export async function evaluateGenerated(people: number, seed: number): Promise<G
         const [entity, , system, objectType, ...sourceId] = row.split(',')
         predicted.set(`${system}|${objectType}|${sourceId.join(',')}`, entity!)
       }
-      return evaluatePartition(await readTruth(join(dir, 'ground-truth', truthFile)), predicted)
+      const truth = await readTruth(join(dir, 'ground-truth', truthFile))
+      if (kind === 'organization') {
+        const keys = parseOrganizationKeys(await readFile(join(dir, 'ground-truth', 'organization-keys.csv'), 'utf8'))
+        for (const [record, entity] of inferredOrganizationTruth(predicted.keys(), keys)) truth.set(record, entity)
+      }
+      return evaluatePartition(truth, predicted)
     }
     return {
       name: `generated, ${people.toLocaleString('en-US')} people`,

@@ -110,7 +110,11 @@ email). The real importers land them in an in-memory embedded database, one reso
 (src/resolve/run-resolution.ts: identifiers under guardrails, then fixed-weight scoring inside
 name blocks with organisation context) resolves them, and the exported partition
 (\`export identities\`) is scored against the truth. Targets: people pairwise F1 ≥ 0.98 with
-precision ≥ 0.995.
+precision ≥ 0.995. Organisations include the records the importer infers (one per work email
+domain and system, our own domain, each Slack Connect team): each counts as the company its domain
+or team belongs to in the generator's truth (ground-truth/organization-keys.csv), so a domain
+organisation left apart from its account costs recall, and one merged into the wrong company
+precision.
 
 ${generatedTable(generated)}
 

@@ -12,7 +12,8 @@
  *   google/       users.csv (Admin console download), contacts.csv (Google Contacts CSV), calendar.ics
  *   ground-truth/ people.csv and organizations.csv: entity_id,system,object_type,source_id for every
  *                 source record that is a person (or group mailbox) or an organisation, keyed by the
- *                 triples of docs/source-records.md
+ *                 triples of docs/source-records.md; organization-keys.csv: entity_id,kind,value,
+ *                 whose each email domain and Slack Connect team is
  */
 import { mkdir, readdir } from 'node:fs/promises'
 import { join, relative } from 'node:path'
@@ -27,7 +28,7 @@ import type { CalendarFile } from './write-calendar.ts'
 import type { SlackWorkspace } from './slack-workspace.ts'
 import type { SlackVolume } from './write-slack.ts'
 import { createRng } from './random.ts'
-import { createSalesforceIdAllocator, mailboxEntityId, personEntityId } from './ids.ts'
+import { createSalesforceIdAllocator, mailboxEntityId, organizationEntityId, personEntityId } from './ids.ts'
 import { createEmployeeDirectory, nextEmployee } from './model-employees.ts'
 import { createOrgState, nextOrg } from './model-orgs.ts'
 import { openGroundTruth } from './ground-truth.ts'
@@ -39,7 +40,7 @@ import { openCalendar, writeCustomerMeetings, writeInternalMeetings } from './wr
 import { openSlackWorkspace } from './slack-workspace.ts'
 import { slackVolume, writeInternalSlack, writeOrgSlack, writeSlackBots, writeSlackEmployee } from './write-slack.ts'
 import { zipFolder } from './zip-folder.ts'
-import { REFERENCE_MS } from './reference-data.ts'
+import { ourCompany, REFERENCE_MS } from './reference-data.ts'
 import { MIN_PEOPLE } from './limits.ts'
 
 export { MIN_PEOPLE }
@@ -167,11 +168,15 @@ async function generateInto(options: GenerateOptions, outputs: Outputs): Promise
   await settleAll(sinks)
   onProgress?.(done, people)
 
+  truth.organizationKey(organizationEntityId(0), 'domain', ourCompany.domain)
+
   // Customers: one organisation at a time; nothing of it is kept once written, except what the next
   // organisation may refer to (the previous one, for people who changed jobs).
   const state = createOrgState(employees + 1, customers, internalMailboxes.length, { connect: volume.connectRate, internal: volume.internalRate, guest: volume.guestRate })
   while (state.remaining > 0) {
     const org = nextOrg(rng, state, context.directory, context.ids)
+    for (const domain of new Set([org.websiteDomain, ...(org.emailDomain === undefined ? [] : [org.emailDomain])])) truth.organizationKey(org.entityId, 'domain', domain)
+    if (org.slack === 'connect') truth.organizationKey(org.entityId, 'slack_team', org.slackTeamId)
     writeSalesforceOrg(context, salesforce, org)
     writeOrgSlack(context, slack, volume, org)
     writeCustomerMeetings(context, calendar, org, entityOf)

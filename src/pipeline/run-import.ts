@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
 import type { DB, RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
+import { deriveOrganizations } from './derive-organizations.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
 import { landPage, type PageCounts, type PageToLand, type PreparedRecord } from './land-page.ts'
 import { storableJson, storableText } from './storable.ts'
@@ -120,6 +121,8 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
   let records: PreparedRecord[] = []
   let rejects: RejectedInput[] = []
   let pageBytes = 0
+  // Derived records already in this page (see derive-organizations.ts): bounded by the page size.
+  let derivedInPage = new Set<string>()
 
   const flush = async () => {
     if (records.length === 0 && rejects.length === 0) return
@@ -127,6 +130,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
     records = []
     rejects = []
     pageBytes = 0
+    derivedInPage = new Set()
     const landed = await landWhole(deps, page, report.records).catch((error: unknown) => {
       // Bad data (SQLSTATE class 22: a value PostgreSQL cannot store) costs only its own record.
       if (!isDataException(error)) throw error
@@ -153,6 +157,10 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
             const { prepared, bytes } = prepareRecord(connector, item.record, settings, settingsJson)
             records.push(prepared)
             pageBytes += bytes
+            for (const derived of derivedRecords(prepared, derivedInPage)) {
+              report.records.read++
+              records.push(derived)
+            }
             break
           }
           case 'reject':
@@ -266,6 +274,23 @@ function prepareRecord(
   // The page carries the canonical records too: a channel's 150k member ids become 150k links, each
   // several times the size of its id in the payload.
   return { prepared, bytes: json.length * 2 + prepared.canonical.length * CANONICAL_RECORD_BYTES }
+}
+
+/**
+ * The organisations a record implies (its people's work domains), as inferred records of the same
+ * system found where the record was read; each only once per page (`inPage`), later pages fold
+ * theirs into the first copy. The payload is the whole record, so its hash is that of the payload.
+ */
+function derivedRecords(prepared: PreparedRecord, inPage: Set<string>): PreparedRecord[] {
+  const result: PreparedRecord[] = []
+  for (const derived of deriveOrganizations(prepared.canonical, prepared.raw.deleted !== undefined)) {
+    const key = `${derived.objectType}\u0000${derived.sourceId}`
+    if (inPage.has(key)) continue
+    inPage.add(key)
+    const raw: RawRecord = { objectType: derived.objectType, sourceId: derived.sourceId, payload: derived.payload, provenance: prepared.raw.provenance, inferred: true }
+    result.push({ raw, hash: hashCanonicalJson(canonicalJson(derived.payload)), canonical: [derived.organization], issues: [] })
+  }
+  return result
 }
 
 /**

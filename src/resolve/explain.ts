@@ -12,6 +12,8 @@ export interface ExplainedMember {
   score: number | null
   evidence: Record<string, unknown>
   deleted: boolean
+  /** Pieced together from other records (an email domain's organisation, a Slack Connect team); absent otherwise. */
+  inferred?: true
 }
 
 export interface ExplainedEntity {
@@ -54,8 +56,8 @@ export async function explain(db: Kysely<DB>, subject: Subject): Promise<Explana
 async function explainEntity(db: Kysely<DB>, entityId: string, redirectedFrom?: string): Promise<ExplainedEntity> {
   const entity = await db.selectFrom('entities').select(['id', 'kind', 'display_name', 'is_internal']).where('id', '=', entityId).executeTakeFirstOrThrow()
   const merged = await db.selectFrom('entities').select('id').where('redirect_to', '=', entityId).orderBy('id').execute()
-  const { rows: members } = await sql<{ ref: string; rule: string; score: number | null; evidence: Record<string, unknown>; deleted: boolean }>`
-    select ${REF} as ref, m.rule, m.score, m.evidence, s.deleted_at is not null as deleted
+  const { rows: members } = await sql<{ ref: string; rule: string; score: number | null; evidence: Record<string, unknown>; deleted: boolean; inferred: boolean }>`
+    select ${REF} as ref, m.rule, m.score, m.evidence, s.deleted_at is not null as deleted, s.inferred
     from entity_members m join source_records s on s.id = m.source_record_id
     where m.entity_id = ${entityId}
     order by m.rule = 'seed' desc, s.system, s.object_type, s.source_id`.execute(db)
@@ -103,7 +105,7 @@ async function explainEntity(db: Kysely<DB>, entityId: string, redirectedFrom?: 
     isInternal: entity.is_internal,
     ...(redirectedFrom ? { redirectedFrom } : {}),
     mergedAway: merged.map((row) => row.id),
-    members: members.map((row) => ({ record: row.ref, rule: row.rule, score: row.score, evidence: row.evidence, deleted: row.deleted })),
+    members: members.map((row) => ({ record: row.ref, rule: row.rule, score: row.score, evidence: row.evidence, deleted: row.deleted, ...(row.inferred ? { inferred: true as const } : {}) })),
     identifiers: groupIdentifiers(identifiers),
     refusals: refusals.map((row) => ({ record: row.ref, other: row.other, otherEntity: row.other_entity, rule: row.rule, reason: row.reason, details: row.details })),
     overrides: overrides.map((row) => ({ id: row.id, action: row.action, record: row.ref, other: row.other, note: row.note, createdAt: row.created_at })),
@@ -122,6 +124,14 @@ function groupIdentifiers(rows: { kind: string; value: string; generic: boolean;
   return [...grouped.values()]
 }
 
+/** Who says so: the record that states the relationship, or what it was inferred from. */
+function describeEdgeSource(edge: ExplainedEntity['edges'][number]): string {
+  const { via, domain, team } = edge.attributes
+  if (via === 'email_domain' && typeof domain === 'string') return `inferred from ${edge.record}: work email at ${domain}`
+  if (via === 'slack_team' && typeof team === 'string') return `inferred from ${edge.record}: Slack Connect team ${team}`
+  return `stated by ${edge.record}`
+}
+
 /** The explanation as a person reads it on a terminal. */
 export function formatExplanation(explanation: Explanation): string {
   const lines: string[] = []
@@ -132,7 +142,7 @@ export function formatExplanation(explanation: Explanation): string {
     if (entity.redirectedFrom) lines.push(`  (${entity.redirectedFrom} was merged into it)`)
     if (entity.mergedAway.length > 0) lines.push(`  merged into it: ${entity.mergedAway.join(', ')}`)
     lines.push('  records:')
-    for (const member of entity.members) lines.push(`    ${member.record}${member.deleted ? ' (deleted)' : ''}  ${describeLink(member)}`)
+    for (const member of entity.members) lines.push(`    ${member.record}${member.deleted ? ' (deleted)' : ''}${member.inferred ? ' (inferred)' : ''}  ${describeLink(member)}`)
     if (entity.identifiers.length > 0) {
       lines.push('  identifiers:')
       for (const identifier of entity.identifiers) {
@@ -150,7 +160,7 @@ export function formatExplanation(explanation: Explanation): string {
       lines.push(`  relationships${entity.edges.length === EDGE_LIMIT ? ` (first ${EDGE_LIMIT})` : ''}:`)
       for (const edge of entity.edges) {
         const other = `${edge.entityKind} "${edge.displayName ?? edge.entity}"`
-        lines.push(`    ${edge.direction === 'out' ? `${edge.kind} → ${other}` : `← ${edge.kind} of ${other}`}  (stated by ${edge.record})`)
+        lines.push(`    ${edge.direction === 'out' ? `${edge.kind} → ${other}` : `← ${edge.kind} of ${other}`}  (${describeEdgeSource(edge)})`)
       }
     }
     if (entity.overrides.length > 0) {

@@ -47,6 +47,12 @@ export function channelSlug(name: string): string | undefined {
   return slug.length >= 3 ? slug : undefined
 }
 
+/** A shared channel's customer part as a name: #ext-acme-corp → acme-corp; undefined when too short to name anyone. */
+export function sharedChannelLabel(name: string): string | undefined {
+  const label = name.trim().replace(/^#/, '').toLowerCase().replace(SHARED_CHANNEL_PREFIX, '')
+  return channelSlug(label) === undefined ? undefined : label
+}
+
 export function buildOrganizationContext(organizations: readonly ContextOrganization[], channels: readonly ContextChannel[]): OrganizationContext {
   const byToken = new Map<string, Set<string>>()
   const add = (token: string, values: Iterable<string>) => {

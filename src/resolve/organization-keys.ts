@@ -1,11 +1,14 @@
 /**
  * The keys an organisation record is resolved by: its own reference and the records it states it is,
  * the registrable domains of its website and email domains (never free-mail ones), and a Slack
- * Connect team id as identifiers; its normalised name ('Acme, Inc.' = 'ACME Incorporated') as the
- * blocking key. Pure.
+ * Connect team id as identifiers; its normalised name ('Acme, Inc.' = 'ACME Incorporated') as a
+ * blocking key, and its slugs (`slug:acme` for acme.com, for the name Acme and for a Slack Connect
+ * team reached through #ext-acme) as another, so that a team known only by its shared channel meets
+ * the company the channel is named after. Pure.
  */
 import type { Link, SourceRef } from '../schema/canonical.ts'
 import { domainFromWebsite, isFreeMailDomain, normalizeOrganizationName, registrableDomain } from './keys/index.ts'
+import { channelSlug, domainSlug } from './organization-context.ts'
 import { formatRef, type OrganizationRecord, type ResolutionKey } from './resolvable.ts'
 
 export function organizationKeys(ref: SourceRef, organization: OrganizationRecord, links: readonly Link[] = []): ResolutionKey[] {
@@ -19,8 +22,46 @@ export function organizationKeys(ref: SourceRef, organization: OrganizationRecor
   if (organization.slackTeamId) add('slack_team', organization.slackTeamId)
   const name = normalizeOrganizationName(organization.name)
   if (name) add('org_name', name, 'blocking')
+  for (const slug of organizationSlugs(organization)) add('org_slug', `slug:${slug}`, 'blocking')
   return [...keys.values()]
 }
+
+/** A Slack Connect team known by nothing but the channel that reaches it (its name comes from there). */
+export function isChannelOnlyTeam(organization: OrganizationRecord): boolean {
+  return organization.slackTeamId !== undefined && organization.website === undefined && organization.domains.length === 0
+}
+
+/** An organisation's slugs by where they come from (see {@link organizationSlugs}). */
+export interface OrganizationSlugs {
+  /** The first label of each registrable domain: acme-corp.co.uk → acmecorp. */
+  domain: string[]
+  /** The normalised name run together: Acme Corp, Inc. → acme. */
+  name: string[]
+  /** A channel-only team's channel name: #ext-acme-corp → acmecorp. */
+  channel: string | undefined
+}
+
+export function organizationSlugParts(organization: OrganizationRecord): OrganizationSlugs {
+  const domain = new Set<string>()
+  for (const registrable of organizationDomains(organization)) {
+    const slug = domainSlug(registrable)
+    if (slug.length >= 3) domain.add(slug)
+  }
+  const compact = normalizeOrganizationName(organization.name)?.replace(NON_ALPHANUMERIC, '')
+  const channel = isChannelOnlyTeam(organization) && organization.name !== undefined ? channelSlug(organization.name) : undefined
+  return { domain: [...domain].sort(), name: compact !== undefined && compact.length >= 3 ? [compact] : [], channel }
+}
+
+/**
+ * The organisation's names as a shared channel would spell them, letters and digits only: its
+ * domains' first labels, its name run together, and for a channel-only team its channel's name.
+ */
+export function organizationSlugs(organization: OrganizationRecord): string[] {
+  const { domain, name, channel } = organizationSlugParts(organization)
+  return [...new Set([...domain, ...name, ...(channel ? [channel] : [])])].sort()
+}
+
+const NON_ALPHANUMERIC = /[^a-z0-9]+/g
 
 /** Registrable, non-free-mail domains of the website and the stated domains. */
 export function organizationDomains(organization: OrganizationRecord): string[] {
@@ -30,4 +71,13 @@ export function organizationDomains(organization: OrganizationRecord): string[] 
     if (domain && !isFreeMailDomain(domain)) domains.add(domain)
   }
   return [...domains].sort()
+}
+
+/** The first domain of the first organisation that has one: the name of an organisation that has none. */
+export function organizationDomainName(organizations: readonly OrganizationRecord[]): string | null {
+  for (const organization of organizations) {
+    const domain = organizationDomains(organization)[0]
+    if (domain) return domain
+  }
+  return null
 }

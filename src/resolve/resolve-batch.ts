@@ -9,6 +9,7 @@ import type { SourceRef } from '../schema/canonical.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { resolveRecords, type OverrideInput, type RecordInput, type RefusalDecision, type ResolutionStrategy } from './resolve-records.ts'
 import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } from './resolvable.ts'
+import { organizationDomainName } from './organization-keys.ts'
 import { assignStableIds } from './stable-ids.ts'
 import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
 import type { EntityToWrite } from './store/write-entities.ts'
@@ -105,6 +106,8 @@ function displayName(kind: ResolvedKind, records: readonly LoadedRecord[]): stri
     const full = name.preferred && name.family ? `${name.preferred} ${name.family}` : (name.full ?? [name.given, name.family].filter(Boolean).join(' '))
     if (full) return full
   }
+  // An organisation known only from its people's email domain has no name but its domain.
+  if (kind === 'organization') return organizationDomainName(ordered.map((record) => record.data as OrganizationRecord))
   return null
 }
 

@@ -441,6 +441,7 @@ describe('a corporate export ZIP', () => {
         "record channel_member C0GENERAL:U0BOB @ channels.json $[0].members[1]",
         "record channel C0SHARED @ channels.json $[1]",
         "record channel_member C0SHARED:U0ADA @ channels.json $[1].members[0]",
+        "record team T0CUSTOMER @ channels.json $[1]",
         "record channel D0ADABOB @ dms.json $[0]",
         "record channel_member D0ADABOB:U0ADA @ dms.json $[0].members[0]",
         "record channel_member D0ADABOB:U0BOB @ dms.json $[0].members[1]",
@@ -513,6 +514,7 @@ describe('a corporate export ZIP', () => {
         "conversation": 5,
         "link": 9,
         "message": 9,
+        "organization": 1,
         "person": 5,
       }
     `)
@@ -523,8 +525,11 @@ describe('a corporate export ZIP', () => {
   it('derives no external user when the own team is unknown and no users.json says it', async () => {
     const items = await readAll(await writeZip(join(work, 'no-users.zip'), without(corporateExport, 'users.json')))
     expect(records(items, 'user')).toEqual([])
+    // Nor a Slack Connect team: which of the shared channel's teams is ours is unknown.
+    expect(records(items, 'team')).toEqual([])
     const withOption = await readAll(join(work, 'no-users.zip'), { ownTeamId: own })
     expect(records(withOption, 'user').map((record) => record.sourceId)).toEqual(['U0EXT'])
+    expect(records(withOption, 'team')).toMatchObject([{ sourceId: 'T0CUSTOMER', inferred: true }])
     expect(withOption.filter((item) => item.type === 'complete')).toEqual([
       { type: 'complete', objectType: 'channel' },
       { type: 'complete', objectType: 'channel_member' },

@@ -7,7 +7,7 @@ import { ChannelDirectory } from './channel-directory.ts'
 import { conversationTypeFromFlags } from './conversation-type.ts'
 import { classifyEntry, readPhase, type EntryKind } from './entry-kind.ts'
 import { channelNamePrefix, unknownChannelId } from './normalize.ts'
-import { channelFileTypes, slackChannelSchema, slackMessageSchema, slackUserSchema, type ConversationType, type SlackMessage } from './raw.ts'
+import { channelFileTypes, slackChannelSchema, slackMessageSchema, slackUserSchema, type ConversationType, type SlackChannel, type SlackMessage } from './raw.ts'
 import { parseReadOptions, type SlackReadOptions } from './read-options.ts'
 import { redactMessage, redactText, redactTokens } from './redact.ts'
 import { epochSecondsToIso, slackTsToIso } from './time.ts'
@@ -295,6 +295,31 @@ function* channelItems(
       record: { objectType: 'channel_member', sourceId: `${channel.id}:${userId}`, payload: { channel: channel.id, user: userId }, provenance: { ...location, path: `${path}.members[${index}]` } },
     }
   }
+  for (const teamId of foreignTeams(parsed.data, state)) {
+    // Named by the channel that reaches it: exports carry no foreign team's name. A team shared
+    // through several channels is named by the first one read, and later copies are folded into it.
+    const payload = { id: teamId, ...(channel.name ? { channel: channel.name } : {}) }
+    yield { type: 'record', record: { objectType: 'team', sourceId: teamId, payload, provenance: { ...location, path }, inferred: true } }
+  }
+}
+
+/**
+ * The Slack Connect teams a shared channel reaches: its shared and connected team ids that are not
+ * ours. Only with our own team known (users files, option ownTeamId): Slack lists the host team
+ * among shared_team_ids, and without knowing which one is ours our own workspace would become a
+ * customer's.
+ */
+function foreignTeams(channel: SlackChannel, state: ReadState): string[] {
+  if (state.ownTeamIds.size === 0 || (channel.is_ext_shared !== true && channel.is_shared !== true)) return []
+  const ours = new Set([...state.ownTeamIds, ...(channel.internal_team_ids ?? [])])
+  const context = channel.context_team_id?.trim()
+  if (context) ours.add(context)
+  const foreign = new Set<string>()
+  for (const id of [...(channel.shared_team_ids ?? []), ...(channel.connected_team_ids ?? [])]) {
+    const teamId = id.trim()
+    if (teamId !== '' && !ours.has(teamId)) foreign.add(teamId)
+  }
+  return [...foreign].sort()
 }
 
 /** A message record, preceded by a user record for a Slack Connect sender not seen before. */

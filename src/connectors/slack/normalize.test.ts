@@ -385,7 +385,20 @@ describe('message → message', () => {
   })
 
   it('reports an unknown object type', () => {
-    expect(normalize(landed('team', 'T1', { id: 'T1' })).issues[0]?.code).toBe('E_UNKNOWN_OBJECT_TYPE')
+    expect(normalize(landed('workspace', 'T1', { id: 'T1' })).issues[0]?.code).toBe('E_UNKNOWN_OBJECT_TYPE')
+  })
+})
+
+describe('team → organisation', () => {
+  it('names a Slack Connect team after the shared channel that reaches it', () => {
+    expect(normalize(landed('team', 'T0ACME', { id: 'T0ACME', channel: 'ext-acme-corp' })).records).toEqual([
+      { kind: 'organization', domains: [], slackTeamId: 'T0ACME', internal: false, name: 'acme-corp' },
+    ])
+  })
+
+  it('prefers a name the record carries, and leaves a team whose channel names nobody unnamed', () => {
+    expect(normalize(landed('team', 'T0ACME', { id: 'T0ACME', name: 'Acme Corp', channel: 'ext-acme' })).records[0]).toMatchObject({ name: 'Acme Corp' })
+    expect(normalize(landed('team', 'T0X', { id: 'T0X', channel: 'ext-x' })).records[0]).not.toHaveProperty('name')
   })
 })
 

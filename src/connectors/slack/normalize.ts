@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CanonicalRecord, Conversation, Message, Person } from '../../schema/canonical.ts'
+import type { CanonicalRecord, Conversation, Message, Organization, Person } from '../../schema/canonical.ts'
 import { refTo, type LandedRecord, type NormalizeContext, type NormalizeIssue, type NormalizeResult } from '../types.ts'
 import { conversationTypeFromFlags } from './conversation-type.ts'
 import { mentionedUserIds } from './mentions.ts'
@@ -7,16 +7,20 @@ import {
   slackChannelMemberSchema,
   slackChannelSchema,
   slackMessageSchema,
+  slackTeamSchema,
   slackUserSchema,
   type SlackChannel,
   type SlackMessage,
+  type SlackTeam,
   type SlackUser,
 } from './raw.ts'
+import { sharedChannelLabel } from '../../resolve/organization-context.ts'
 import { epochSecondsToIso, slackTsToIso } from './time.ts'
 
 /**
  * Pure normalisation of landed Slack records: user → person, channel → conversation + member_of
- * links, message → message. Externality of people needs the workspace's own team id, which only
+ * links, message → message, team (a Slack Connect team the reader found on a shared channel) →
+ * organisation. Externality of people needs the workspace's own team id, which only
  * the connection settings know (`ownTeamId`, or `ownTeamIds` for an Enterprise Grid org, and
  * `ownEnterpriseId`); without it a user counts as ours unless the record itself says it is not
  * (`is_external` set by the reader for Slack Connect senders, or `is_stranger` from the API).
@@ -51,10 +55,12 @@ export function normalizeSlackRecord(record: LandedRecord, context: NormalizeCon
       return parsed(slackChannelMemberSchema, record, (member) => ({ records: [memberLink(member.user, member.channel)], issues: [] }))
     case 'message':
       return parsed(slackMessageSchema, record, (message) => messageOf(message, record))
+    case 'team':
+      return parsed(slackTeamSchema, record, (team) => ({ records: [teamOf(team)], issues: [] }))
     default:
       return {
         records: [],
-        issues: [{ code: 'E_UNKNOWN_OBJECT_TYPE', message: `Slack has no object type "${record.objectType}"; expected user, channel, channel_member or message.` }],
+        issues: [{ code: 'E_UNKNOWN_OBJECT_TYPE', message: `Slack has no object type "${record.objectType}"; expected user, channel, channel_member, message or team.` }],
       }
   }
 }
@@ -156,6 +162,15 @@ function conversationOf(channel: SlackChannel, own: OwnWorkspace): CanonicalReco
   // response or an older export may still carry them inline.
   const members = new Set((channel.members ?? []).map((id) => id.trim()).filter((id) => id !== ''))
   return [conversation, ...[...members].map((userId) => memberLink(userId, channel.id))]
+}
+
+/**
+ * A Slack Connect team as an organisation: named by the team's own name when the record has one,
+ * else by the shared channel that reaches it without its prefix (#ext-acme-corp → acme-corp).
+ */
+function teamOf(team: SlackTeam): Organization {
+  const name = clean(team.name) ?? sharedChannelLabel(team.channel ?? '')
+  return { kind: 'organization', domains: [], slackTeamId: team.id, internal: false, ...(name ? { name } : {}) }
 }
 
 function memberLink(userId: string, channelId: string): CanonicalRecord {

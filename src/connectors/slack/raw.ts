@@ -87,6 +87,14 @@ export const slackChannelSchema = z.looseObject({
 })
 export type SlackChannel = z.infer<typeof slackChannelSchema>
 
+/** A Slack Connect team, inferred by the reader from a shared channel (`channel`: its name); `name` if a source names it. */
+export const slackTeamSchema = z.looseObject({
+  id: z.string().min(1),
+  name: optionalString,
+  channel: optionalString,
+})
+export type SlackTeam = z.infer<typeof slackTeamSchema>
+
 /** A file attached to a message: modern `files[]` or the legacy (2016–2018) `file` of `file_share`. */
 export const slackFileSchema = z.looseObject({
   id: optionalString,

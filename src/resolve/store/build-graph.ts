@@ -3,11 +3,13 @@
  * an account's owner (owns), a worker's manager (reports_to), a channel's members (member_of), and
  * more. A stated link becomes an edge once both of its ends belong to entities; edges are keyed by
  * the record that states them, so a record's edges are rebuilt whenever it changes or either end
- * moves to another entity. People whose work email domain is an organisation's also work there.
+ * moves to another entity. People whose work email domain is an organisation's also work there, and
+ * Slack Connect people at their team's organisation (organization-edges.ts).
  * Conversations (channels, DMs) are entities of their own, one per record.
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../schema/database.ts'
+import { addOrganizationDependents, inferTeamWorksAt } from './organization-edges.ts'
 
 export interface GraphReport {
   conversations: { created: number; removed: number }
@@ -56,6 +58,7 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
       where c.kind = 'link'
       on conflict do nothing`.execute(trx)
   }
+  await addOrganizationDependents(trx)
 
   // Temp tables have no statistics until analysed; without them the planner nests loops over them.
   await sql`analyze graph_sources`.execute(trx)
@@ -114,10 +117,11 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
       returning 1)
     select count(*)::int as count from written`.execute(trx)
 
+  const inferredCount = (inferred[0]?.count ?? 0) + (await inferTeamWorksAt(trx, now))
   lap('inferred')
   const edges: Record<string, number> = {}
   for (const row of stated) edges[row.kind] = row.count
-  if ((inferred[0]?.count ?? 0) > 0) edges.works_at = (edges.works_at ?? 0) + inferred[0]!.count
+  if (inferredCount > 0) edges.works_at = (edges.works_at ?? 0) + inferredCount
   return { conversations, edges, timings }
 }
 

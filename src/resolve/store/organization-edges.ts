@@ -1,0 +1,55 @@
+/**
+ * works_at edges no record states, drawn from people's organisation context keys: an external
+ * person whose work email is at an organisation's domain works there (build-graph.ts writes those),
+ * and a Slack Connect person works at the organisation of their team (written here).
+ *
+ * Both are keyed by the person's record, so they are rebuilt with its edges; but they also change
+ * when the organisation side does (an email domain that becomes an organisation, a team that merges
+ * into an account) or when the person moves to another entity, without the person's record being
+ * queued. Such people are added to the records whose edges this pass rebuilds.
+ */
+import { sql, type Transaction } from 'kysely'
+import type { DB } from '../../schema/database.ts'
+
+/**
+ * Adds to graph_sources the people whose inferred works_at may have changed: those whose work
+ * domain or Slack team is a key of an organisation record this pass re-resolved, and those
+ * re-resolved themselves. Call before graph_sources' edges are deleted. On a first pass every record
+ * is already there: the records already in are skipped before they are counted, not on conflict.
+ */
+export async function addOrganizationDependents(trx: Transaction<DB>): Promise<void> {
+  await sql`analyze graph_sources`.execute(trx)
+  await sql`insert into graph_sources
+    select distinct k.source_record_id from resolve_touched t
+    join resolution_keys ok on ok.source_record_id = t.source_record_id and ok.entity_kind = 'organization'
+      and ok.role = 'identifier' and ok.kind in ('domain', 'slack_team')
+    join resolution_keys k on k.entity_kind = 'person' and k.role = 'context'
+      and k.kind = case ok.kind when 'domain' then 'org_domain' else 'org_team' end and k.value = ok.value
+    where not exists (select 1 from graph_sources g where g.source_record_id = k.source_record_id)
+    on conflict do nothing`.execute(trx)
+  await sql`insert into graph_sources
+    select distinct t.source_record_id from resolve_touched t
+    join resolution_keys k on k.source_record_id = t.source_record_id and k.entity_kind = 'person' and k.role = 'context'
+      and k.kind in ('org_domain', 'org_team')
+    where not exists (select 1 from graph_sources g where g.source_record_id = t.source_record_id)
+    on conflict do nothing`.execute(trx)
+}
+
+/** An external person of a Slack Connect team works at the team's organisation; returns the edges written. */
+export async function inferTeamWorksAt(trx: Transaction<DB>, now: Date): Promise<number> {
+  const { rows } = await sql<{ count: number }>`
+    with written as (
+      insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
+      select 'works_at', m.entity_id, om.entity_id, k.source_record_id, jsonb_build_object('via', 'slack_team', 'team', k.value), ${now}
+      from graph_sources g
+      join resolution_keys k on k.source_record_id = g.source_record_id and k.entity_kind = 'person' and k.role = 'context' and k.kind = 'org_team'
+      join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = 'person'
+      join entities pe on pe.id = m.entity_id and pe.is_internal is not true
+      join resolution_keys ok on ok.entity_kind = 'organization' and ok.kind = 'slack_team' and ok.value = k.value and ok.role = 'identifier'
+      join entity_members om on om.source_record_id = ok.source_record_id and om.entity_kind = 'organization'
+      join entities oe on oe.id = om.entity_id and oe.redirect_to is null
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as count from written`.execute(trx)
+  return rows[0]?.count ?? 0
+}
