@@ -9,7 +9,7 @@
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../schema/database.ts'
-import { addOrganizationDependents, inferTeamWorksAt } from './organization-edges.ts'
+import { addOrganizationDependents, inferWorksAt } from './organization-edges.ts'
 
 export interface GraphReport {
   conversations: { created: number; removed: number }
@@ -101,23 +101,7 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
     select kind, count(*)::int as count from written group by kind`.execute(trx))
   lap('stated')
 
-  // An external person whose work email is at an organisation's domain works there.
-  const { rows: inferred } = await sql<{ count: number }>`
-    with written as (
-      insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
-      select 'works_at', m.entity_id, om.entity_id, k.source_record_id, jsonb_build_object('via', 'email_domain', 'domain', k.value), ${now}
-      from graph_sources g
-      join resolution_keys k on k.source_record_id = g.source_record_id and k.entity_kind = 'person' and k.role = 'context' and k.kind = 'org_domain'
-      join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = 'person'
-      join entities pe on pe.id = m.entity_id and pe.is_internal is not true
-      join resolution_keys ok on ok.entity_kind = 'organization' and ok.kind = 'domain' and ok.value = k.value and ok.role = 'identifier'
-      join entity_members om on om.source_record_id = ok.source_record_id and om.entity_kind = 'organization'
-      join entities oe on oe.id = om.entity_id and oe.redirect_to is null
-      on conflict do nothing
-      returning 1)
-    select count(*)::int as count from written`.execute(trx)
-
-  const inferredCount = (inferred[0]?.count ?? 0) + (await inferTeamWorksAt(trx, now))
+  const inferredCount = (await inferWorksAt(trx, now, 'email_domain')) + (await inferWorksAt(trx, now, 'slack_team'))
   lap('inferred')
   const edges: Record<string, number> = {}
   for (const row of stated) edges[row.kind] = row.count

@@ -1,7 +1,7 @@
 /**
  * works_at edges no record states, drawn from people's organisation context keys: an external
- * person whose work email is at an organisation's domain works there (build-graph.ts writes those),
- * and a Slack Connect person works at the organisation of their team (written here).
+ * person whose work email is at an organisation's domain works there, and a Slack Connect person
+ * works at the organisation of their team.
  *
  * Both are keyed by the person's record, so they are rebuilt with its edges; but they also change
  * when the organisation side does (an email domain that becomes an organisation, a team that merges
@@ -35,17 +35,28 @@ export async function addOrganizationDependents(trx: Transaction<DB>): Promise<v
     on conflict do nothing`.execute(trx)
 }
 
-/** An external person of a Slack Connect team works at the team's organisation; returns the edges written. */
-export async function inferTeamWorksAt(trx: Transaction<DB>, now: Date): Promise<number> {
+/** What ties a person to an organisation without a record stating it: the person's context key and the organisation's identifier. */
+const INFERRED = {
+  email_domain: { context: 'org_domain', identifier: 'domain', attribute: 'domain' },
+  slack_team: { context: 'org_team', identifier: 'slack_team', attribute: 'team' },
+} as const
+
+/**
+ * works_at for the external people among graph_sources, `via` their work email's domain (the
+ * organisation that has it) or their Slack Connect team (the team's organisation); returns the edges
+ * written.
+ */
+export async function inferWorksAt(trx: Transaction<DB>, now: Date, via: keyof typeof INFERRED): Promise<number> {
+  const { context, identifier, attribute } = INFERRED[via]
   const { rows } = await sql<{ count: number }>`
     with written as (
       insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
-      select 'works_at', m.entity_id, om.entity_id, k.source_record_id, jsonb_build_object('via', 'slack_team', 'team', k.value), ${now}
+      select 'works_at', m.entity_id, om.entity_id, k.source_record_id, jsonb_build_object('via', ${via}::text, ${attribute}::text, k.value), ${now}
       from graph_sources g
-      join resolution_keys k on k.source_record_id = g.source_record_id and k.entity_kind = 'person' and k.role = 'context' and k.kind = 'org_team'
+      join resolution_keys k on k.source_record_id = g.source_record_id and k.entity_kind = 'person' and k.role = 'context' and k.kind = ${context}
       join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = 'person'
       join entities pe on pe.id = m.entity_id and pe.is_internal is not true
-      join resolution_keys ok on ok.entity_kind = 'organization' and ok.kind = 'slack_team' and ok.value = k.value and ok.role = 'identifier'
+      join resolution_keys ok on ok.entity_kind = 'organization' and ok.kind = ${identifier} and ok.value = k.value and ok.role = 'identifier'
       join entity_members om on om.source_record_id = ok.source_record_id and om.entity_kind = 'organization'
       join entities oe on oe.id = om.entity_id and oe.redirect_to is null
       on conflict do nothing
