@@ -36,14 +36,19 @@ export const EMPTY_CONTEXT: OrganizationContext = { expand: () => [] }
 const SHARED_CHANNEL_PREFIX = /^(?:ext|extern|external|shared|sc|connect|x|partner|customer|cust)[-_.]+/
 const NON_ALPHANUMERIC = /[^a-z0-9]+/g
 
+/** Letters and digits only, as a shared channel would spell a company: acme-corp → acmecorp. */
+export function compactSlug(text: string): string {
+  return text.replace(NON_ALPHANUMERIC, '')
+}
+
 /** The first label of a registrable domain, letters and digits only: acme-corp.co.uk → acmecorp. */
 export function domainSlug(domain: string): string {
-  return (domain.split('.')[0] ?? '').replace(NON_ALPHANUMERIC, '')
+  return compactSlug(domain.split('.')[0] ?? '')
 }
 
 /** A shared channel's customer part: #ext-acme-corp → acmecorp; undefined when nothing is left. */
 export function channelSlug(name: string): string | undefined {
-  const slug = foldText(name.toLowerCase()).replace(SHARED_CHANNEL_PREFIX, '').replace(NON_ALPHANUMERIC, '')
+  const slug = compactSlug(foldText(name.toLowerCase()).replace(SHARED_CHANNEL_PREFIX, ''))
   return slug.length >= 3 ? slug : undefined
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Link, SourceRef } from '../schema/canonical.ts'
 import { domainFromWebsite, isFreeMailDomain, normalizeOrganizationName, registrableDomain } from './keys/index.ts'
-import { channelSlug, domainSlug } from './organization-context.ts'
+import { channelSlug, compactSlug, domainSlug } from './organization-context.ts'
 import { formatRef, type OrganizationRecord, type ResolutionKey } from './resolvable.ts'
 
 export function organizationKeys(ref: SourceRef, organization: OrganizationRecord, links: readonly Link[] = []): ResolutionKey[] {
@@ -47,7 +47,8 @@ export function organizationSlugParts(organization: OrganizationRecord): Organiz
     const slug = domainSlug(registrable)
     if (slug.length >= 3) domain.add(slug)
   }
-  const compact = normalizeOrganizationName(organization.name)?.replace(NON_ALPHANUMERIC, '')
+  const name = normalizeOrganizationName(organization.name)
+  const compact = name === undefined ? undefined : compactSlug(name)
   const channel = isChannelOnlyTeam(organization) && organization.name !== undefined ? channelSlug(organization.name) : undefined
   return { domain: [...domain].sort(), name: compact !== undefined && compact.length >= 3 ? [compact] : [], channel }
 }
@@ -60,8 +61,6 @@ export function organizationSlugs(organization: OrganizationRecord): string[] {
   const { domain, name, channel } = organizationSlugParts(organization)
   return [...new Set([...domain, ...name, ...(channel ? [channel] : [])])].sort()
 }
-
-const NON_ALPHANUMERIC = /[^a-z0-9]+/g
 
 /** Registrable, non-free-mail domains of the website and the stated domains. */
 export function organizationDomains(organization: OrganizationRecord): string[] {

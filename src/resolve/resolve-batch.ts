@@ -63,12 +63,12 @@ export function resolveBatch<Data, Features>(kind: ResolvedKind, strategy: Resol
 }
 
 
-async function previousMembership(trx: Kysely<DB>, kind: ResolvedKind, ids: number[]) {
+async function previousMembership(db: Kysely<DB>, kind: ResolvedKind, ids: number[]) {
   const { rows } = await sql<{ id: number; first_seen_at: Date; entity_id: string | null; origin: string | null; created_at: Date | null }>`
     select s.id, s.first_seen_at, m.entity_id, m.origin_entity_id as origin, e.created_at from source_records s
     left join entity_members m on m.source_record_id = s.id and m.entity_kind = ${kind}
     left join entities e on e.id = m.entity_id
-    where s.id = any(${ids}::bigint[])`.execute(trx)
+    where s.id = any(${ids}::bigint[])`.execute(db)
   const members = rows.filter((row): row is typeof row & { entity_id: string; created_at: Date } => row.entity_id !== null && row.created_at !== null)
   const entityOf = new Map(members.map((row) => [row.id, row.entity_id]))
   // The entity a record was first given, kept through merges so that an unlinked record gets it back.
@@ -79,11 +79,11 @@ async function previousMembership(trx: Kysely<DB>, kind: ResolvedKind, ids: numb
   return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
-async function overridesOf(trx: Kysely<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
+async function overridesOf(db: Kysely<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {
   const { rows } = await sql<{ id: number; action: 'link' | 'unlink'; source_record_id: number; other_record_id: number | null }>`
     select id, action, source_record_id, other_record_id from match_overrides
     where entity_kind = ${kind} and (source_record_id = any(${ids}::bigint[]) or other_record_id = any(${ids}::bigint[]))
-    order by id`.execute(trx)
+    order by id`.execute(db)
   return rows.map((row) => ({ id: row.id, action: row.action, recordId: row.source_record_id, otherRecordId: row.other_record_id }))
 }
 

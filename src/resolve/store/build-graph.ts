@@ -15,7 +15,7 @@ export interface GraphReport {
   conversations: { created: number; removed: number }
   /** Edges rebuilt by this pass, by kind. */
   edges: Record<string, number>
-  /** Milliseconds per stage: conversation entities, finding the links to rebuild, stated edges, edges inferred from email domains. */
+  /** Milliseconds per stage: conversation entities, finding the links to rebuild, stated edges, works_at inferred from work domains and Slack Connect teams. */
   timings: { conversations: number; sources: number; stated: number; inferred: number }
 }
 
