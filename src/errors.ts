@@ -12,6 +12,10 @@ export type ErrorCode =
   | 'E_ALREADY_RUNNING'
   | 'E_NOT_FOUND'
   | 'E_AMBIGUOUS'
+  | 'E_INVALID_QUERY'
+  | 'E_AUTH'
+  | 'E_FORBIDDEN'
+  | 'E_RATE_LIMITED'
   | 'E_INTERNAL'
 
 /** Where in the input a problem sits: a file and line, an archive entry, a JSON path, a parameter. */

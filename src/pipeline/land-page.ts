@@ -81,6 +81,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   // Only records that existed before have canonical records and keys to replace.
   const rewritten = [...ids].flatMap(([key, id]) => (existing.has(key) ? [id] : []))
   await replaceCanonicalRecords(trx, toWrite, ids, rewritten)
+  await deriveActivities(trx, ids)
   await writeResolutionKeys(trx, page.system, toWrite, ids, rewritten)
   await queueForResolution(trx, ids)
   if (toRefresh.length > 0) {
@@ -211,6 +212,12 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
  * go as an array: `in (select … from jsonb_array_elements_text(…))` let the planner guess a hash
  * join over the whole table, and an import of a million records got slower with every page.
  */
+/** Messages, meetings, deals, cases and tasks, indexed by the records they name (migration 20261207T0100). */
+async function deriveActivities(trx: Transaction<DB>, ids: Map<string, number>): Promise<void> {
+  if (ids.size === 0) return
+  await sql`select derive_activities(${[...ids.values()]}::bigint[])`.execute(trx)
+}
+
 async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRecord[], ids: Map<string, number>, rewritten: number[]): Promise<void> {
   if (ids.size === 0) return
   if (rewritten.length > 0) await sql`delete from canonical_records where source_record_id = any(${rewritten}::bigint[])`.execute(trx)

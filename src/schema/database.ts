@@ -147,7 +147,8 @@ export interface ActivitiesTable {
   id: Generated<number>
   kind: 'message' | 'meeting' | 'deal' | 'case' | 'task' | 'event'
   source_record_id: number
-  conversation_entity_id: string | null
+  /** For messages: the conversation record, `system:objectType:sourceId`. */
+  conversation_ref: string | null
   occurred_at: Timestamp
   title: string | null
   body: string | null
@@ -156,10 +157,25 @@ export interface ActivitiesTable {
   attributes: DefaultJson<Record<string, unknown>>
 }
 
+/** The records an activity names (derived by the database function derive_activities). */
 export interface ActivityParticipantsTable {
   activity_id: number
-  entity_id: string
-  role: string
+  system: SystemName
+  object_type: string
+  source_id: string
+  role: 'author' | 'mentioned' | 'organizer' | 'attendee' | 'related' | 'account' | 'contact' | 'owner'
+}
+
+export interface ApiTokensTable {
+  id: string
+  name: string
+  secret_hash: string
+  scopes: string[]
+  subject: string | null
+  created_at: DefaultTimestamp
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
 }
 
 export interface ClaimsTable {
@@ -242,6 +258,7 @@ export interface DB {
   activity_participants: ActivityParticipantsTable
   claims: ClaimsTable
   lookup_audit: LookupAuditTable
+  api_tokens: ApiTokensTable
   resolution_keys: ResolutionKeysTable
   resolution_pending: ResolutionPendingTable
   match_overrides: MatchOverridesTable
@@ -262,6 +279,7 @@ export const TABLE_NAMES = [
   'activity_participants',
   'claims',
   'lookup_audit',
+  'api_tokens',
   'resolution_keys',
   'resolution_pending',
   'match_overrides',
