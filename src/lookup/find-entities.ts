@@ -114,24 +114,27 @@ async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
   const family = foldName(split.family ?? '')
   const blocks = family === '' ? [] : given === '' ? [family] : [`${family}|${given.charAt(0)}`]
   const organizationName = normalizeOrganizationName(text)
+  // Every entity in the name's block is a candidate (a block holds one family name and initial, so
+  // it is small even at a million people); display-name similarity adds typos and companies.
   const { rows } = await sql<EntityRow & { similarity: number }>`
     with keyed as (
       select m.entity_id from resolution_keys k
       join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
       where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
          or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})
-      limit ${NAME_CANDIDATES * 4}
     ),
     fuzzy as (
       select id as entity_id from entities
       where display_name % ${text} and kind in ('person', 'organization') and redirect_to is null
-      order by display_name <-> ${text}
+      order by similarity(display_name, ${text}) desc
       limit ${NAME_CANDIDATES}
     )
     select e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
     from entities e
     where e.id in (select entity_id from keyed union select entity_id from fuzzy) and e.redirect_to is null
-      and e.kind in ('person', 'organization')`.execute(db)
+      and e.kind in ('person', 'organization')
+    order by similarity desc, e.id
+    limit ${NAME_CANDIDATES * 4}`.execute(db)
   const wanted = foldName(text)
   return rows
     .map((row) => {

@@ -171,7 +171,8 @@ const TITLE_OF = (entity: RawBuilder<unknown>) =>
 /**
  * Activity naming the entity's records, newest first, `limit` per section, with the total visible
  * and withheld per section. A person's deals and cases also include their organisations' (as the
- * account). Messages in private channels, DMs and group DMs are visible only to their members.
+ * account). Messages in private channels, DMs and group DMs are visible only to their members, and
+ * so is a message whose conversation was never landed: nobody can tell it is public.
  */
 export async function loadActivity(
   db: Kysely<DB>,
@@ -213,7 +214,7 @@ export async function loadActivity(
         limit 1) conv on true
     ),
     judged as (
-      select a.*, (a.kind <> 'message' or coalesce(a.conversation_type, 'channel') = 'channel' or ${viewer.all}
+      select a.*, (a.kind <> 'message' or a.conversation_type = 'channel' or ${viewer.all}
         or exists (select 1 from edges v where v.from_entity_id = ${viewer.all ? null : viewer.entityId}::uuid and v.to_entity_id = a.conversation_id and v.kind = 'member_of')) as visible
       from acts a
     ),
