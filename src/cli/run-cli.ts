@@ -9,6 +9,7 @@ import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
 import { importCommand } from './commands/import.ts'
 import { lookupCommand } from './commands/lookup.ts'
+import { mcpCommand } from './commands/mcp.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
@@ -38,6 +39,7 @@ const commands: CliCommand[] = [
   exportCommand,
   generateCommand,
   lookupCommand,
+  mcpCommand,
   toolsCommand,
 ]
 
