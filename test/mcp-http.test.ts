@@ -65,6 +65,14 @@ describe.each(databaseTargets())('MCP over Streamable HTTP on the $name database
     expect(toolError(await client.callTool({ name: 'find_customer', arguments: { query: '' } }))).toMatchObject({ code: 'E_INVALID_QUERY' })
   })
 
+  it('a client that probes for the 2026-07-28 revision falls back to the one the server speaks', async () => {
+    // The server offers the SDK's default revisions only; a probing host must still get the tools.
+    const client = await connect({ versionNegotiation: { mode: 'auto' } })
+    expect(client.getProtocolEra()).toBe('legacy')
+    expect(client.getNegotiatedProtocolVersion()).toBe(LATEST_PROTOCOL_VERSION)
+    expect((await client.listTools()).tools).toHaveLength(3)
+  })
+
   it('keeps no session: a plain JSON answer without a session id, and 405 for a GET stream', async () => {
     const response = await fetch(url, {
       method: 'POST',
