@@ -1,9 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
 import type { DemoReport } from '../../demo/run-demo.ts'
 import { MIN_PEOPLE } from '../../generate/limits.ts'
 import { formatLookup } from '../../lookup/format-lookup.ts'
+import { wholeNumber } from '../option-parsers.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { withDatabase } from '../with-database.ts'
 import { localOperator } from './lookup.ts'
@@ -42,14 +43,6 @@ export const demoCommand: CliCommand = {
       return { data: report, text: formatDemo(report, database.location) }
     })
   },
-}
-
-function wholeNumber(minimum: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value)
-    if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`expected a whole number of at least ${minimum}`)
-    return parsed
-  }
 }
 
 const number = (value: number) => value.toLocaleString('en-US')

@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import type { GenerateReport } from '../../generate/generate-company.ts'
 import { MIN_PEOPLE } from '../../generate/limits.ts'
+import { wholeNumber } from '../option-parsers.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { createProgress } from '../progress.ts'
 
@@ -38,14 +39,6 @@ export const generateCommand: CliCommand = {
     progress.stop()
     return { data: report, text: formatReport(report) }
   },
-}
-
-function wholeNumber(minimum: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value)
-    if (!Number.isInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`expected a whole number of at least ${minimum}`)
-    return parsed
-  }
 }
 
 function formatReport(report: GenerateReport): string {
