@@ -10,10 +10,12 @@ import { audited } from './audit.ts'
 import { classifyQuery } from './classify-query.ts'
 import { findEntities } from './find-entities.ts'
 import { decodeHandle, encodeHandle, type ActivityHandle } from './handle.ts'
-import { loadActivity } from './load-profile.ts'
+import { loadActivity, loadMembers } from './load-profile.ts'
 import { DETAIL_LIMITS } from './lookup-customer.ts'
 import { activityInputSchema, LIMITS, type ActivityInput, type ActivityResult, type Principal } from './lookup-schema.ts'
 import { parseInput } from './parse-input.ts'
+import { personalValues } from './profile-fields.ts'
+import { redact } from './redact.ts'
 import { requireScope, viewerOf } from './viewer.ts'
 
 export async function customerActivity(deps: Deps, input: unknown, principal: Principal): Promise<ActivityResult> {
@@ -23,7 +25,11 @@ export async function customerActivity(deps: Deps, input: unknown, principal: Pr
     const page = await startOf(deps, asked)
     const limit = asked.limit ?? LIMITS.activityLimit.default
     const viewer = await viewerOf(deps.db, principal)
-    const activity = await loadActivity(deps.db, page.entityId, [page.section], limit, viewer, { [page.section]: page.offset })
+    const canSeePii = principal.scopes.has('pii')
+    const [activity, members] = await Promise.all([
+      loadActivity(deps.db, page.entityId, [page.section], limit, viewer, { [page.section]: page.offset }),
+      canSeePii ? [] : loadMembers(deps.db, page.entityId),
+    ])
     const untrusted = new UntrustedCollector(DETAIL_LIMITS.full.text)
     const items = activity.items.flatMap((row) => activityItem(row, untrusted) ?? [])
     const { visible, withheld } = activity.totals[page.section]
@@ -36,7 +42,7 @@ export async function customerActivity(deps: Deps, input: unknown, principal: Pr
       next: reached < visible ? encodeHandle({ ...page, offset: reached }) : null,
       withheld: withheld > 0 ? [{ section: page.section, count: withheld, reason: 'messages in private conversations the caller is not a member of' }] : [],
     }
-    return { result, status: 'found', entityIds: [page.entityId] }
+    return { result: canSeePii ? result : redact(result, personalValues(members)), status: 'found', entityIds: [page.entityId] }
   })
 }
 
