@@ -5,6 +5,7 @@ describe('classifyQuery', () => {
   it.each([
     ['  Ada.Lovelace+crm@Example.COM ', { as: 'email', email: 'ada.lovelace@example.com', domain: 'example.com' }],
     ['ada@gmail.com', { as: 'email', email: 'ada@gmail.com', domain: null }],
+    ['Nobody@Nowhere.invalid', { as: 'email', email: 'nobody@nowhere.invalid', domain: null }],
     ['+1 (415) 555-0100', { as: 'phone', e164: '+14155550100' }],
     ['https://www.Acme-Corp.co.uk/about', { as: 'domain', domain: 'acme-corp.co.uk' }],
     ['acme.com', { as: 'domain', domain: 'acme.com' }],

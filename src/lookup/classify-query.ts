@@ -22,6 +22,7 @@ const SALESFORCE_ID_15 = /^[a-zA-Z0-9]{15}$/
 /** Something that can only be an id: no spaces, letters and digits mixed or digits alone (U024BE7LH, 0035e00000AbCdE, 21001). */
 const ID_LIKE = /^(?=.*\d)[A-Za-z0-9_-]{4,64}$/
 const PHONE_LIKE = /^(tel:)?\+?[\d\s().-]{7,24}$/
+const LOOSE_EMAIL = /^[^\s@]+@[^\s@]+$/
 const DOMAIN_LIKE = /^(https?:\/\/)?(www\.)?[a-z0-9.-]+\.[a-z]{2,}(\/\S*)?$/i
 
 export function classifyQuery(text: string): QueryReading {
@@ -41,6 +42,9 @@ export function classifyQuery(text: string): QueryReading {
       const domain = registrableDomain(email.address.slice(email.address.lastIndexOf('@') + 1)) ?? null
       return { as: 'email', email: email.address, domain: domain && !isFreeMailDomain(domain) ? domain : null }
     }
+    // Shaped like an address but not one resolution could have keyed (a reserved TLD, a typo): still
+    // an email, which then matches nothing, rather than a name.
+    if (LOOSE_EMAIL.test(query)) return { as: 'email', email: query.toLowerCase(), domain: null }
   }
 
   if (PHONE_LIKE.test(query)) {
