@@ -12,6 +12,7 @@ import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
 import { statusCommand } from './commands/status.ts'
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
 
 interface GlobalOptions {
   json?: boolean
@@ -35,6 +36,9 @@ const commands: CliCommand[] = [
   unlinkCommand,
   exportCommand,
   generateCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
 ]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */
