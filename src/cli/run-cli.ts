@@ -8,6 +8,7 @@ import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
 import { importCommand } from './commands/import.ts'
+import { lookupCommand } from './commands/lookup.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
@@ -36,6 +37,7 @@ const commands: CliCommand[] = [
   unlinkCommand,
   exportCommand,
   generateCommand,
+  lookupCommand,
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,

@@ -127,6 +127,7 @@ export const dealItemSchema = z.object({
   closeDate: z.string().nullable(),
   open: z.boolean().nullable(),
   owner: z.string().nullable(),
+  untrusted: z.string().nullable().describe('Id of its description in the untrusted section'),
 })
 export const caseItemSchema = z.object({
   record: recordRef,
@@ -136,6 +137,7 @@ export const caseItemSchema = z.object({
   priority: z.string().nullable(),
   openedAt: time.nullable(),
   open: z.boolean().nullable(),
+  untrusted: z.string().nullable().describe('Id of its description in the untrusted section'),
 })
 export const meetingItemSchema = z.object({
   record: recordRef,
@@ -251,7 +253,8 @@ export interface Principal {
   scopes: ReadonlySet<Scope>
   /**
    * Who the caller is in the graph (an email or a record reference), for private Slack content: it is
-   * shown only where that person is a member. `all` for the local operator, who owns the database.
+   * shown only where that person is a member. The string `all` for the local operator, who owns the
+   * database and sees everything; null for a caller who is nobody in the graph (public content only).
    */
-  subject: string | 'all' | null
+  subject: string | null
 }
