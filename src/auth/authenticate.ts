@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../deps.ts'
 import { CgError } from '../errors.ts'
-import type { Principal, Scope } from '../lookup/lookup-schema.ts'
+import type { Principal } from '../lookup/lookup-schema.ts'
 import type { DB } from '../schema/database.ts'
 import { hashSecret, parseToken, sameHash } from './token-secret.ts'
 import { knownScopes } from './tokens.ts'
@@ -42,15 +42,6 @@ export async function authenticate(db: Kysely<DB>, authorization: string | undef
       .execute()
   }
   return { id: row.id, surface: 'http', scopes: new Set(knownScopes(row.scopes)), subject: row.subject }
-}
-
-/** E_FORBIDDEN unless the principal holds the scope: the token is fine, it just may not do this. */
-export function requireScope(principal: Principal, scope: Scope): void {
-  if (!principal.scopes.has(scope)) {
-    throw new CgError('E_FORBIDDEN', `token ${principal.id} lacks the "${scope}" scope; create a token with --scopes ${scope}`, {
-      location: { parameter: 'Authorization' },
-    })
-  }
 }
 
 function refused(message: string): CgError {

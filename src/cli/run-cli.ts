@@ -12,6 +12,7 @@ import { lookupCommand } from './commands/lookup.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
+import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
 
@@ -41,6 +42,7 @@ const commands: CliCommand[] = [
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
+  serveCommand,
 ]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import manifest from '../../package.json' with { type: 'json' }
 import { LIMITS, lookupInputSchema, lookupResultSchema } from '../lookup/lookup-schema.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
 
@@ -16,7 +17,7 @@ interface OpenApi {
   components: { schemas: Record<string, { properties: Record<string, { maximum?: number }> }>; securitySchemes: Record<string, unknown> }
 }
 
-const document: OpenApi = JSON.parse(JSON.stringify(buildOpenApiDocument('1.2.3')))
+const document: OpenApi = JSON.parse(JSON.stringify(buildOpenApiDocument()))
 
 /** Every `$ref` anywhere in a value. */
 function refs(value: unknown): string[] {
@@ -39,7 +40,7 @@ function resolve(pointer: string): unknown {
 
 describe('buildOpenApiDocument', () => {
   it('is an OpenAPI 3.1 document whose references all resolve', () => {
-    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'customer-graph', version: '1.2.3' } })
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'customer-graph', version: manifest.version } })
     const all = refs(document)
     expect(all.length).toBeGreaterThan(10)
     for (const pointer of all) expect(resolve(pointer), pointer).toBeDefined()

@@ -4,6 +4,7 @@
  * validates, because both read the same schemas.
  */
 import { z } from 'zod'
+import manifest from '../../package.json' with { type: 'json' }
 import {
   activityInputSchema,
   activityResultSchema,
@@ -75,7 +76,7 @@ function getAndPost(name: string, summary: string, input: z.ZodType, inputName: 
   }
 }
 
-export function buildOpenApiDocument(version: string): JsonObject {
+export function buildOpenApiDocument(): JsonObject {
   const errorContent = json(ref('Error'))
   const lookup = getAndPost('lookupCustomer', 'Everything about one customer in one call: profile with provenance, related entities, activity', lookupInputSchema, 'LookupInput', 'LookupResult')
   const activity = getAndPost('customerActivity', 'More of one activity section of a customer (deals, cases, meetings, messages), page by page', activityInputSchema, 'ActivityInput', 'ActivityResult')
@@ -83,7 +84,7 @@ export function buildOpenApiDocument(version: string): JsonObject {
     openapi: '3.1.0',
     info: {
       title: 'customer-graph',
-      version,
+      version: manifest.version,
       description: 'One-call customer lookup over the customer graph. Authenticate with "Authorization: Bearer cgt_…" (customer-graph token create).',
     },
     security: [{ bearer: [] }],
