@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts'
 import { CgError, errorMessage, isCgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
+import { demoCommand } from './commands/demo.ts'
 import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
@@ -39,6 +40,7 @@ const commands: CliCommand[] = [
   exportCommand,
   generateCommand,
   lookupCommand,
+  demoCommand,
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,

@@ -59,5 +59,6 @@ export function classifyQuery(text: string): QueryReading {
     if (domain) return { as: 'domain', domain }
   }
 
-  return { as: 'name', text: query.replace(/\s+/g, ' '), folded: foldText(query) }
+  const name = query.replace(/\s+/g, ' ')
+  return { as: 'name', text: name, folded: foldText(name) }
 }

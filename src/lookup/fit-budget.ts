@@ -63,11 +63,35 @@ function dropSome(doc: LookupResult, excess: number): boolean {
     while (doc.untrusted.items.length > 0 && freed < excess) freed += byteSize(doc.untrusted.items.pop()) + 1
     return true
   }
+  if (compact(doc)) return true
   if (doc.candidates && doc.candidates.length > 2) {
     doc.candidates.pop()
     return true
   }
   return freed > 0
+}
+
+/** Last resort: sections left empty go (their counts stay in omitted). */
+function compact(doc: LookupResult): boolean {
+  let changed = false
+  if (doc.related) {
+    for (const [section, items] of Object.entries(doc.related)) {
+      if (Array.isArray(items) && items.length === 0) {
+        delete doc.related[section as keyof typeof doc.related]
+        changed = true
+      }
+    }
+    if (Object.keys(doc.related).length === 0) delete doc.related
+  }
+  if (doc.untrusted && doc.untrusted.items.length === 0) {
+    delete doc.untrusted
+    changed = true
+  }
+  if (doc.profile && doc.profile.records.length > 0) {
+    doc.profile.records = []
+    changed = true
+  }
+  return changed
 }
 
 function dropUntrusted(doc: LookupResult, id: string | null): number {

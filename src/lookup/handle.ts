@@ -3,16 +3,12 @@
  * a secret (every fetch checks the caller's rights again), only a promise to continue where a
  * profile stopped; anything that does not decode is E_INVALID_QUERY.
  */
-import { z } from 'zod'
 import { CgError } from '../errors.ts'
 import { ACTIVITY_SECTIONS, type ActivitySection } from './lookup-schema.ts'
 
-const handleSchema = z.object({
-  v: z.literal(1),
-  e: z.uuid(),
-  s: z.enum(ACTIVITY_SECTIONS),
-  o: z.number().int().min(0).max(1_000_000),
-})
+const VERSION = 1
+/** version, entity uuid (16 bytes), section, offset (uint32): 22 bytes, 30 characters of base64url. */
+const LENGTH = 22
 
 export interface ActivityHandle {
   entityId: string
@@ -21,17 +17,23 @@ export interface ActivityHandle {
 }
 
 export function encodeHandle(handle: ActivityHandle): string {
-  return Buffer.from(JSON.stringify({ v: 1, e: handle.entityId, s: handle.section, o: handle.offset })).toString('base64url')
+  const bytes = Buffer.alloc(LENGTH)
+  bytes.writeUInt8(VERSION, 0)
+  Buffer.from(handle.entityId.replaceAll('-', ''), 'hex').copy(bytes, 1)
+  bytes.writeUInt8(ACTIVITY_SECTIONS.indexOf(handle.section), 17)
+  bytes.writeUInt32BE(handle.offset, 18)
+  return bytes.toString('base64url')
 }
 
 export function decodeHandle(text: string): ActivityHandle {
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-  } catch {
-    value = undefined
+  const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url') : Buffer.alloc(0)
+  const section = bytes.length === LENGTH ? ACTIVITY_SECTIONS[bytes.readUInt8(17)] : undefined
+  if (bytes.length !== LENGTH || bytes.readUInt8(0) !== VERSION || section === undefined || bytes.readUInt32BE(18) > 1_000_000) {
+    throw new CgError('E_INVALID_QUERY', 'parameter handle is not a handle this server gave out; pass an omitted[].handle from a profile unchanged', {
+      location: { parameter: 'handle' },
+    })
   }
-  const parsed = handleSchema.safeParse(value)
-  if (!parsed.success) throw new CgError('E_INVALID_QUERY', 'parameter handle is not a handle this server gave out; pass an omitted[].handle from a profile unchanged', { location: { parameter: 'handle' } })
-  return { entityId: parsed.data.e, section: parsed.data.s, offset: parsed.data.o }
+  const hex = bytes.subarray(1, 17).toString('hex')
+  const entityId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return { entityId, section, offset: bytes.readUInt32BE(18) }
 }

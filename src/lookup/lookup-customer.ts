@@ -27,7 +27,8 @@ import {
   type Section,
 } from './lookup-schema.ts'
 import { parseInput } from './parse-input.ts'
-import { profileFields } from './profile-fields.ts'
+import { personalValues, profileFields } from './profile-fields.ts'
+import { redact } from './redact.ts'
 import { sanitizeLine } from './sanitize-text.ts'
 import { requireScope, viewerOf } from './viewer.ts'
 
@@ -127,7 +128,7 @@ async function buildProfile(deps: Deps, match: EntityMatch, reading: QueryReadin
     }
     document.untrusted = untrusted.section()
   }
-  return document
+  return options.canSeePii ? document : redact(document, personalValues(members))
 }
 
 function relatedSections(related: RelatedRows, sections: ReadonlySet<Section>): Related {

@@ -21,7 +21,7 @@ export type Detail = (typeof DETAILS)[number]
 /** Bounds of every parameter: outside them a call fails with E_INVALID_QUERY naming the parameter. */
 export const LIMITS = {
   queryMaxLength: 256,
-  budget: { min: 256, max: 32_000, default: 4_000 },
+  budget: { min: 512, max: 32_000, default: 4_000 },
   findLimit: { min: 1, max: 20, default: 5 },
   activityLimit: { min: 1, max: 100, default: 20 },
   handleMaxLength: 512,

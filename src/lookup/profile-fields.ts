@@ -10,6 +10,7 @@ import type { SystemName } from '../schema/database.ts'
 import type { Claim, Detail } from './lookup-schema.ts'
 import { maskEmail, maskPhone } from './mask.ts'
 import type { MemberRow } from './load-profile.ts'
+import type { PersonalValue } from './redact.ts'
 import { sanitizeLine } from './sanitize-text.ts'
 
 export interface ProfileField {
@@ -103,6 +104,28 @@ function newer(a: MemberRow, b: MemberRow): number {
 
 function mask(statement: Statement): string {
   return statement.pii === 'phone' ? maskPhone(String(statement.value)) : maskEmail(String(statement.value))
+}
+
+/** The personal values the entity's records state, raw and normalised: what redact() masks for callers without pii. */
+export function personalValues(members: readonly MemberRow[]): PersonalValue[] {
+  const values: PersonalValue[] = []
+  for (const member of members) {
+    const data = member.data ?? {}
+    for (const email of arr(data.emails)) {
+      const address = str(obj(email).address)
+      const normalized = normalizeEmail(address)
+      if (!address || !normalized) continue
+      const domain = registrableDomain(normalized.address.slice(normalized.address.lastIndexOf('@') + 1))
+      if (obj(email).type === 'personal' || (domain !== undefined && isFreeMailDomain(domain))) values.push({ text: address, kind: 'email' }, { text: normalized.address, kind: 'email' })
+    }
+    for (const phone of [...arr(data.phones).map((item) => str(obj(item).number)), str(data.phone)]) {
+      if (!phone) continue
+      values.push({ text: phone, kind: 'phone' })
+      const e164 = normalizePhone(phone)
+      if (e164) values.push({ text: e164, kind: 'phone' })
+    }
+  }
+  return values
 }
 
 type Data = Record<string, unknown>
