@@ -7,4 +7,9 @@ process.exitCode = await runCli({
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  // A getter: only the command that reads stdin makes Node open it.
+  get stdin() {
+    return process.stdin
+  },
+  signals: process,
 })

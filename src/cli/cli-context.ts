@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream'
 import type { Config, ConfigEnv } from '../config.ts'
 import type { Logger } from '../logger.ts'
 
@@ -6,8 +7,12 @@ export interface CliIo {
   argv: string[]
   env: ConfigEnv
   cwd: string
-  stdout: NodeJS.WritableStream
+  stdout: Writable
   stderr: NodeJS.WritableStream
+  /** Standard input, for the commands that read it (`mcp` speaks the protocol over stdin and stdout). */
+  stdin: Readable
+  /** Where the process's signals arrive (`process`), so a long-running command can stop cleanly. */
+  signals: Pick<NodeJS.EventEmitter, 'once' | 'off'>
 }
 
 /** What every command receives once the global options are resolved. */

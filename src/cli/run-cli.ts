@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { loadConfig } from '../config.ts'
 import { CgError, errorMessage, isCgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
+import { PACKAGE_VERSION } from '../package-version.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
 import { demoCommand } from './commands/demo.ts'
 import { explainCommand } from './commands/explain.ts'
@@ -10,11 +10,13 @@ import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
 import { importCommand } from './commands/import.ts'
 import { lookupCommand } from './commands/lookup.ts'
+import { mcpCommand } from './commands/mcp.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
+import { toolsCommand } from './commands/tools.ts'
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
 
 interface GlobalOptions {
@@ -41,6 +43,8 @@ const commands: CliCommand[] = [
   generateCommand,
   lookupCommand,
   demoCommand,
+  mcpCommand,
+  toolsCommand,
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
@@ -52,7 +56,7 @@ export async function runCli(io: CliIo): Promise<number> {
   const json = io.argv.includes('--json')
   const program = new Command('customer-graph')
     .description('Consolidate customer records from Slack, Salesforce, Workday and Google into one PostgreSQL customer graph.')
-    .version(packageVersion(), '-V, --version')
+    .version(PACKAGE_VERSION, '-V, --version')
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--data-dir <dir>', 'embedded database folder (default ./.customer-graph, or CUSTOMER_GRAPH_DATA_DIR)')
     .option('--log-level <level>', 'structured log level on stderr: fatal, error, warn, info, debug, trace, silent')
@@ -109,9 +113,4 @@ function reportError(io: CliIo, json: boolean, error: unknown): number {
   if (json) io.stdout.write(JSON.stringify({ error: cgError.toJSON() }) + '\n')
   else io.stderr.write(`customer-graph: ${cgError.code} ${cgError.message}\n`)
   return cgError.code === 'E_USAGE' ? 2 : 1
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return manifest.version
 }

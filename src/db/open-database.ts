@@ -6,6 +6,7 @@ import { CgError, errorMessage } from '../errors.ts'
 import type { DB } from '../schema/database.ts'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { PreparingClient } from './prepared-client.ts'
 
 export type DatabaseMode = DatabaseConfig['mode']
 
@@ -69,6 +70,7 @@ async function openEmbedded(dataDir: string | undefined, location: string): Prom
 async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const location = describeServerUrl(url)
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max: options.poolSize ?? 10,
     // Per-pool parsers, not pg.types.setTypeParser: no global state, and int8 comes back as a number on

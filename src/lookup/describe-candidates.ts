@@ -21,7 +21,7 @@ interface FactsRow {
 export async function describeCandidates(db: Kysely<DB>, matches: readonly EntityMatch[]): Promise<Candidate[]> {
   if (matches.length === 0) return []
   const ids = matches.map((match) => match.entityId)
-  const { rows } = await sql<FactsRow>`
+  const { rows } = await sql<FactsRow>`/* prepared */
     select e.id as entity_id,
       case when e.kind = 'organization' then null else org.name end as organization,
       (select coalesce(c.data->>'title', c.data->'employment'->>'title') from entity_members m

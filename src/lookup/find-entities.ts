@@ -63,7 +63,7 @@ interface EntityRow {
 }
 
 async function byEntityId(db: Kysely<DB>, entityId: string): Promise<EntityMatch[]> {
-  const { rows } = await sql<EntityRow & { redirected_from: string | null }>`
+  const { rows } = await sql<EntityRow & { redirected_from: string | null }>`/* prepared */
     select coalesce(s.id, e.id) as entity_id, coalesce(s.kind, e.kind) as kind, coalesce(s.display_name, e.display_name) as name,
       case when s.id is null then e.is_internal else s.is_internal end as internal,
       case when s.id is null then null else e.id end as redirected_from
@@ -80,7 +80,7 @@ interface KeyQuery {
 }
 
 async function byKeys(db: Kysely<DB>, keys: KeyQuery[], matchedBy: string): Promise<EntityMatch[]> {
-  const { rows } = await sql<EntityRow>`
+  const { rows } = await sql<EntityRow>`/* prepared */
     select distinct e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal
     from unnest(${keys.map((key) => key.entityKind)}::text[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.value)}::text[]) as q(entity_kind, kind, value)
     join resolution_keys k on k.entity_kind = q.entity_kind and k.kind = q.kind and k.value = q.value and k.role = 'identifier'
@@ -93,7 +93,7 @@ async function byKeys(db: Kysely<DB>, keys: KeyQuery[], matchedBy: string): Prom
 }
 
 async function bySourceIds(db: Kysely<DB>, sourceIds: string[]): Promise<EntityMatch[]> {
-  const { rows } = await sql<EntityRow>`
+  const { rows } = await sql<EntityRow>`/* prepared */
     select distinct e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal
     from source_records s
     join entity_members m on m.source_record_id = s.id and m.entity_kind in ('person', 'organization')
@@ -114,24 +114,27 @@ async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
   const family = foldName(split.family ?? '')
   const blocks = family === '' ? [] : given === '' ? [family] : [`${family}|${given.charAt(0)}`]
   const organizationName = normalizeOrganizationName(text)
-  const { rows } = await sql<EntityRow & { similarity: number }>`
+  // Every entity in the name's block is a candidate (a block holds one family name and initial, so
+  // it is small even at a million people); display-name similarity adds typos and companies.
+  const { rows } = await sql<EntityRow & { similarity: number }>`/* prepared */
     with keyed as (
       select m.entity_id from resolution_keys k
       join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
       where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
          or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})
-      limit ${NAME_CANDIDATES * 4}
     ),
     fuzzy as (
       select id as entity_id from entities
       where display_name % ${text} and kind in ('person', 'organization') and redirect_to is null
-      order by display_name <-> ${text}
+      order by similarity(display_name, ${text}) desc
       limit ${NAME_CANDIDATES}
     )
     select e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
     from entities e
     where e.id in (select entity_id from keyed union select entity_id from fuzzy) and e.redirect_to is null
-      and e.kind in ('person', 'organization')`.execute(db)
+      and e.kind in ('person', 'organization')
+    order by similarity desc, e.id
+    limit ${NAME_CANDIDATES * 4}`.execute(db)
   const wanted = foldName(text)
   return rows
     .map((row) => {

@@ -71,7 +71,7 @@ export interface ActivityRows {
 export type Viewer = { all: true } | { all: false; entityId: string | null }
 
 export async function loadMembers(db: Kysely<DB>, entityId: string): Promise<MemberRow[]> {
-  const { rows } = await sql<MemberRow>`
+  const { rows } = await sql<MemberRow>`/* prepared */
     select s.id as record_id, s.system, s.object_type, s.source_id, s.source_updated_at, s.inferred, m.rule, m.score, c.data
     from entity_members m
     join source_records s on s.id = m.source_record_id and s.deleted_at is null
@@ -89,7 +89,7 @@ export async function loadMembers(db: Kysely<DB>, entityId: string): Promise<Mem
  */
 export async function loadRelated(db: Kysely<DB>, entityId: string, kind: 'person' | 'organization', limit: number, viewer: Viewer): Promise<RelatedRows> {
   const person = kind === 'person'
-  const { rows } = await sql<{ related: RelatedRows }>`
+  const { rows } = await sql<{ related: RelatedRows }>`/* prepared */
     with orgs as (
       select e.id, e.display_name, e.is_internal, array_agg(distinct coalesce(ed.attributes->>'via', 'record')) as via
       from edges ed join entities e on e.id = ed.to_entity_id and e.redirect_to is null
@@ -171,7 +171,8 @@ const TITLE_OF = (entity: RawBuilder<unknown>) =>
 /**
  * Activity naming the entity's records, newest first, `limit` per section, with the total visible
  * and withheld per section. A person's deals and cases also include their organisations' (as the
- * account). Messages in private channels, DMs and group DMs are visible only to their members.
+ * account). Messages in private channels, DMs and group DMs are visible only to their members, and
+ * so is a message whose conversation was never landed: nobody can tell it is public.
  */
 export async function loadActivity(
   db: Kysely<DB>,
@@ -183,7 +184,7 @@ export async function loadActivity(
 ): Promise<ActivityRows> {
   const kinds = sections.map((section) => SECTION_KIND[section])
   const offsetOf = (section: ActivitySection) => offsets[section] ?? 0
-  const { rows } = await sql<{ items: ActivityRow[] | null; totals: { kind: string; visible: number; withheld: number }[] | null }>`
+  const { rows } = await sql<{ items: ActivityRow[] | null; totals: { kind: string; visible: number; withheld: number }[] | null }>`/* prepared */
     with own as (
       select s.system, s.object_type, s.source_id from entity_members m join source_records s on s.id = m.source_record_id
       where m.entity_id = ${entityId}::uuid
@@ -213,7 +214,7 @@ export async function loadActivity(
         limit 1) conv on true
     ),
     judged as (
-      select a.*, (a.kind <> 'message' or coalesce(a.conversation_type, 'channel') = 'channel' or ${viewer.all}
+      select a.*, (a.kind <> 'message' or a.conversation_type = 'channel' or ${viewer.all}
         or exists (select 1 from edges v where v.from_entity_id = ${viewer.all ? null : viewer.entityId}::uuid and v.to_entity_id = a.conversation_id and v.kind = 'member_of')) as visible
       from acts a
     ),

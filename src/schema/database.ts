@@ -242,6 +242,74 @@ export interface MergeRefusalsTable {
   decided_at: DefaultTimestamp
 }
 
+/** A view (migration 20261207T0300): one row per live person, for engineers querying the store. */
+export interface PeopleView {
+  entity_id: string
+  name: string | null
+  is_internal: boolean | null
+  emails: string[]
+  phones: string[]
+  primary_email: string | null
+  title: string | null
+  organizations: (string | null)[]
+  organization_ids: string[]
+  owners: (string | null)[]
+  owner_ids: string[]
+  systems: SystemName[]
+  record_count: number
+  last_activity_at: Date | null
+  updated_at: Date
+}
+
+/** A view: one row per live organisation. */
+export interface OrganizationsView {
+  entity_id: string
+  name: string | null
+  is_internal: boolean | null
+  domains: string[]
+  owners: (string | null)[]
+  owner_ids: string[]
+  people_count: number
+  open_deals: number
+  open_cases: number
+  last_activity_at: Date | null
+  systems: SystemName[]
+  record_count: number
+  updated_at: Date
+}
+
+/** A view: every entity's member records, with how each was linked. */
+export interface EntityRecordsView {
+  entity_id: string
+  entity_kind: EntityKind
+  system: SystemName
+  object_type: string
+  source_id: string
+  rule: string
+  score: number | null
+  source_updated_at: Date | null
+  deleted: boolean
+  inferred: boolean
+  decided_at: Date
+  source_record_id: number
+}
+
+/** A view: the activities that name an entity's records, one row per role and record. */
+export interface EntityActivityView {
+  entity_id: string
+  entity_kind: EntityKind
+  activity_id: number
+  kind: ActivitiesTable['kind']
+  occurred_at: Date
+  title: string | null
+  status: string | null
+  is_open: boolean | null
+  role: ActivityParticipantsTable['role']
+  system: SystemName
+  object_type: string
+  source_id: string
+}
+
 export interface DB {
   connections: ConnectionsTable
   sync_runs: SyncRunsTable
@@ -263,6 +331,10 @@ export interface DB {
   resolution_pending: ResolutionPendingTable
   match_overrides: MatchOverridesTable
   merge_refusals: MergeRefusalsTable
+  people: PeopleView
+  organizations: OrganizationsView
+  entity_records: EntityRecordsView
+  entity_activity: EntityActivityView
 }
 
 export const TABLE_NAMES = [
