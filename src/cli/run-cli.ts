@@ -14,8 +14,10 @@ import { mcpCommand } from './commands/mcp.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
+import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
 import { toolsCommand } from './commands/tools.ts'
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
 
 interface GlobalOptions {
   json?: boolean
@@ -43,6 +45,10 @@ const commands: CliCommand[] = [
   demoCommand,
   mcpCommand,
   toolsCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
+  serveCommand,
 ]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */

@@ -1,0 +1,65 @@
+import { InvalidArgumentError, type Command } from 'commander'
+import { migrateToLatest } from '../../db/migrate.ts'
+import { systemClock } from '../../deps.ts'
+import type { Logger } from '../../logger.ts'
+import { createHttpApp } from '../../serve/http-app.ts'
+import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from '../../serve/rate-limiter.ts'
+import { waitForShutdownSignal } from '../../serve/shutdown-signal.ts'
+import { startHttpServer } from '../../serve/start-http-server.ts'
+import type { CommandContext } from '../cli-context.ts'
+import type { CliCommand } from '../run-cli.ts'
+import { withDatabase } from '../with-database.ts'
+
+interface ServeFlags {
+  port: number
+  host: string
+  rateLimit?: RateLimit
+}
+
+export const serveCommand: CliCommand = {
+  define: (program: Command) =>
+    program
+      .command('serve')
+      .description('serve the HTTP API (find, lookup, activity, /openapi.json, /healthz) until SIGTERM or SIGINT')
+      .option('--port <n>', 'port to listen on (0 picks a free one)', port, 8787)
+      .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+      .option('--rate-limit <n/min>', `requests per minute per token (default ${DEFAULT_RATE_LIMIT.perMinute}/min, bursts of ${DEFAULT_RATE_LIMIT.burst})`, (value: string) => {
+        const limit = parseRateLimit(value)
+        if (!limit) throw new InvalidArgumentError('expected requests per minute, such as 120/min')
+        return limit
+      })
+      .addHelpText('after', '\nEvery route but /healthz and /openapi.json needs "Authorization: Bearer <token>" (customer-graph token create).'),
+
+  run: async (context, args) => {
+    const [flags] = args as [ServeFlags]
+    const logger = serverLogger(context)
+    return withDatabase(context, async (database) => {
+      await migrateToLatest(database.db)
+      const app = createHttpApp({ db: database.db, clock: systemClock, logger }, { ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}) })
+      const server = await startHttpServer(app.fetch, { port: flags.port, host: flags.host })
+      // `endpoint`, not `url`: the logger redacts every `url` field, since database URLs carry passwords.
+      logger.info({ endpoint: server.url, database: database.mode, location: database.location }, 'serving')
+      const signal = await waitForShutdownSignal()
+      logger.info({ signal }, 'stopping')
+      await server.close()
+      logger.info({ endpoint: server.url }, 'stopped')
+      return { data: { endpoint: server.url, signal }, text: '', printed: true }
+    })
+  },
+}
+
+/**
+ * A server says where it listens and logs each request, so it logs at info unless a level was asked
+ * for (other commands stay quiet at warn).
+ */
+function serverLogger(context: CommandContext): Logger {
+  const { argv, env } = context.io
+  const asked = argv.some((arg) => arg === '--log-level' || arg.startsWith('--log-level=')) || (env.CUSTOMER_GRAPH_LOG_LEVEL ?? '').trim() !== ''
+  return asked ? context.logger : context.logger.child({}, { level: 'info' })
+}
+
+function port(value: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0 || number > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535')
+  return number
+}

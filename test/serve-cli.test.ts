@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCliProcess } from './support/run-cli.ts'
+import { cliDatabase, databaseTargets } from './support/test-databases.ts'
+
+const BIN = fileURLToPath(new URL('../bin/customer-graph.js', import.meta.url))
+
+const scratch: string[] = []
+afterAll(() => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+interface Served {
+  endpoint: string
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; stdout: string }>
+}
+
+/** Starts the real `customer-graph serve` and waits for the log line that says where it listens. */
+function serve(args: string[], cwd: string, env: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } })
+  let stderr = ''
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`serve did not start; stderr: ${stderr}`))
+    }, 60_000)
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+      const line = stderr.split('\n').find((each) => each.includes('"msg":"serving"'))
+      if (!line) return
+      clearTimeout(timer)
+      resolve({
+        endpoint: (JSON.parse(line) as { endpoint: string }).endpoint,
+        stop: async (signal) => {
+          child.kill(signal)
+          const code = await exited
+          return { code, stderr, stdout }
+        },
+      })
+    })
+    void exited.then((code) => reject(new Error(`serve exited with ${code}; stderr: ${stderr}`)))
+  })
+}
+
+describe.each(databaseTargets())('customer-graph serve on the $name database', (target) => {
+  let cwd: string
+  let env: Record<string, string>
+  let drop: () => Promise<void> = async () => {}
+
+  beforeAll(async () => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-serve-'))
+    scratch.push(cwd)
+    const database = await cliDatabase(target)
+    env = database.env
+    drop = database.drop
+  })
+  afterAll(() => drop())
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('migrates, serves with tokens the CLI made, and stops cleanly on %s', async (signal) => {
+    const created = await runCliProcess(['token', 'create', '--name', 'serve test', '--scopes', 'lookup', '--json'], { cwd, env })
+    expect(created.code).toBe(0)
+    const { token } = JSON.parse(created.stdout) as { token: string }
+
+    const served = await serve(['--rate-limit', '120/min'], cwd, env)
+    expect(served.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(await (await fetch(`${served.endpoint}/healthz`)).json()).toEqual({ status: 'ok' })
+    expect((await fetch(`${served.endpoint}/v1/customers/find?query=ada`)).status).toBe(401)
+    const found = await fetch(`${served.endpoint}/v1/customers/find?query=ada`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(found.status).toBe(200)
+    expect(await found.json()).toMatchObject({ status: 'not_found' })
+
+    const stopped = await served.stop(signal)
+    expect(stopped.code).toBe(0)
+    expect(stopped.stdout).toBe('')
+    const lines = stopped.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; path?: string; status?: number })
+    expect(lines.map((line) => line.msg)).toEqual(['serving', 'request', 'request', 'request', 'stopping', 'stopped'])
+    expect(lines.filter((line) => line.msg === 'request').map((line) => [line.path, line.status])).toEqual([
+      ['/healthz', 200],
+      ['/v1/customers/find', 401],
+      ['/v1/customers/find', 200],
+    ])
+    expect(stopped.stderr).not.toContain(token.slice(-43))
+    // The database was closed: the next command opens it (the embedded folder's lock is free).
+    expect((await runCliProcess(['status', '--json'], { cwd, env })).code).toBe(0)
+  }, 180_000)
+
+  it('refuses a bad port or rate limit as a usage error', async () => {
+    const port = await runCliProcess(['serve', '--port', '70000'], { cwd, env })
+    expect(port.code).toBe(2)
+    expect(port.stderr).toMatch(/E_USAGE .*port number/)
+    const rate = await runCliProcess(['serve', '--rate-limit', 'fast'], { cwd, env })
+    expect(rate.code).toBe(2)
+    expect(rate.stderr).toMatch(/E_USAGE .*requests per minute/)
+  })
+})
