@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCliProcess } from './support/run-cli.ts'
 import { cliDatabase, databaseTargets } from './support/test-databases.ts'
@@ -89,6 +90,29 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
     expect(stopped.stderr).not.toContain(token.slice(-43))
     // The database was closed: the next command opens it (the embedded folder's lock is free).
     expect((await runCliProcess(['status', '--json'], { cwd, env })).code).toBe(0)
+  }, 180_000)
+
+  it('serves the MCP tools over Streamable HTTP at /mcp to a bearer token, audited as mcp', async () => {
+    const created = await runCliProcess(['token', 'create', '--name', 'agent', '--scopes', 'lookup', '--json'], { cwd, env })
+    const { token } = JSON.parse(created.stdout) as { token: string }
+    const served = await serve([], cwd, env)
+    try {
+      const endpoint = new URL('/mcp', served.endpoint)
+      await expect(new Client({ name: 'no-token', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(endpoint))).rejects.toThrow()
+      const client = new Client({ name: 'agent', version: '1.0.0' })
+      await client.connect(new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }))
+      const { tools } = await client.listTools()
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['customer_activity', 'customer_profile', 'find_customer'])
+      const result = await client.callTool({ name: 'find_customer', arguments: { query: 'nobody@example.com' } })
+      expect(result.structuredContent).toMatchObject({ status: 'not_found' })
+      const invalid = await client.callTool({ name: 'customer_profile', arguments: { query: '*' } })
+      expect(invalid.isError).toBe(true)
+      await client.close()
+    } finally {
+      await served.stop('SIGTERM')
+    }
+    const status = await runCliProcess(['status', '--json'], { cwd, env })
+    expect((JSON.parse(status.stdout) as { tables: { lookup_audit: number } }).tables.lookup_audit).toBeGreaterThanOrEqual(2)
   }, 180_000)
 
   it('refuses a bad port or rate limit as a usage error', async () => {

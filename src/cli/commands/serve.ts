@@ -3,6 +3,7 @@ import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
 import type { Logger } from '../../logger.ts'
 import { createHttpApp } from '../../serve/http-app.ts'
+import { handleMcpRequest } from '../../serve/mcp-http.ts'
 import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from '../../serve/rate-limiter.ts'
 import { waitForShutdownSignal } from '../../serve/shutdown-signal.ts'
 import { startHttpServer } from '../../serve/start-http-server.ts'
@@ -20,7 +21,7 @@ export const serveCommand: CliCommand = {
   define: (program: Command) =>
     program
       .command('serve')
-      .description('serve the HTTP API (find, lookup, activity, /openapi.json, /healthz) until SIGTERM or SIGINT')
+      .description('serve the HTTP API (find, lookup, activity, /openapi.json, /healthz) and MCP over Streamable HTTP at /mcp, until SIGTERM or SIGINT')
       .option('--port <n>', 'port to listen on (0 picks a free one)', port, 8787)
       .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
       .option('--rate-limit <n/min>', `requests per minute per token (default ${DEFAULT_RATE_LIMIT.perMinute}/min, bursts of ${DEFAULT_RATE_LIMIT.burst})`, (value: string) => {
@@ -35,7 +36,11 @@ export const serveCommand: CliCommand = {
     const logger = serverLogger(context)
     return withDatabase(context, async (database) => {
       await migrateToLatest(database.db)
-      const app = createHttpApp({ db: database.db, clock: systemClock, logger }, { ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}) })
+      const deps = { db: database.db, clock: systemClock, logger }
+      const app = createHttpApp(deps, {
+        ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
+        mcp: (request, principal) => handleMcpRequest(request, deps, principal),
+      })
       const server = await startHttpServer(app.fetch, { port: flags.port, host: flags.host })
       // `endpoint`, not `url`: the logger redacts every `url` field, since database URLs carry passwords.
       logger.info({ endpoint: server.url, database: database.mode, location: database.location }, 'serving')
