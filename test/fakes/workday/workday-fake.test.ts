@@ -376,8 +376,17 @@ describe('Workday fake: REST workers', () => {
     expect((await getJson<RestWorker>(workersUrl({}, 'common/v1', widOf('100030')))).isManager).toBe(
       exportReport().Report_Entry.some((entry) => entry.Active_Status === '1' && entry.Worker_s_Manager_group?.[0]?.Manager_ID === '100030'),
     )
+    // A manager whose only active report leaves is no manager any more.
+    const entries = exportReport().Report_Entry
+    const reportsOf = (id: string): Entry[] => entries.filter((entry) => entry.Active_Status === '1' && entry.Worker_s_Manager_group?.[0]?.Manager_ID === id)
+    const soleManager = activeIds().find((id) => reportsOf(id).length === 1 && id !== '100003' && reportsOf(id)[0]?.Employee_ID !== '100003')
+    const soleReport = soleManager === undefined ? undefined : reportsOf(soleManager)[0]
+    if (soleManager === undefined || soleReport === undefined) throw new Error('the generated report has no manager with exactly one report')
+    expect((await getJson<RestWorker>(workersUrl({}, 'common/v1', widOf(soleManager)))).isManager).toBe(true)
+    terminateWorker(data, soleReport.Employee_ID, '2026-06-30', now)
+    expect((await getJson<RestWorker>(workersUrl({}, 'common/v1', widOf(soleManager)))).isManager).toBe(false)
     fake.state.restIncludeTerminated = true
-    expect((await getJson<Page>(workersUrl({ limit: '1' }))).total).toBe(exportReport().Report_Entry.length + 1)
+    expect((await getJson<Page>(workersUrl({ limit: '1' }))).total).toBe(entries.length + 1)
   })
 })
 
