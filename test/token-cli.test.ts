@@ -56,7 +56,8 @@ describe.each(databaseTargets())('customer-graph token on the $name database', (
     expect(revoked.stdout).toMatch(new RegExp(`^${token.id} {2}revoked {2}.* revoked \\d{4}-`))
     const after: { tokens: { state: string }[] } = JSON.parse((await cli('token', 'list', '--json')).stdout)
     expect(after.tokens.map((each) => each.state)).toEqual(['revoked', 'active'])
-  })
+    // Six CLI processes, each opening the embedded database: slow on a busy 2-core machine.
+  }, 180_000)
 
   it('refuses an unknown scope naming the allowed ones, and an unknown id', async () => {
     const scope = await cli('token', 'create', '--name', 'x', '--scopes', 'lookup,everything')
