@@ -25,10 +25,14 @@ export interface TestDatabaseTarget {
 /**
  * The databases every database test runs on: embedded PostgreSQL always, the PostgreSQL server as
  * well when DATABASE_URL is set. Use with describe.each(databaseTargets()).
+ * TEST_DATABASES=server leaves the embedded one out: CI runs the suite on the embedded database
+ * first, so its server run need not repeat those tests.
  */
 export function databaseTargets(): TestDatabaseTarget[] {
   const serverUrl = process.env.DATABASE_URL
-  const targets: TestDatabaseTarget[] = [{ name: 'embedded', create: createEmbedded }]
+  const serverOnly = process.env.TEST_DATABASES === 'server'
+  if (serverOnly && !serverUrl) throw new Error('TEST_DATABASES=server needs DATABASE_URL')
+  const targets: TestDatabaseTarget[] = serverOnly ? [] : [{ name: 'embedded', create: createEmbedded }]
   if (serverUrl) targets.push({ name: 'server', create: (options) => createServer(serverUrl, options) })
   return targets
 }
