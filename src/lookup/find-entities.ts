@@ -106,7 +106,10 @@ async function bySourceIds(db: Kysely<DB>, sourceIds: string[]): Promise<EntityM
 
 /**
  * People by name block and display-name similarity, organisations by normalised name and
- * similarity; scored in [0, 1] so that the caller can tell an exact name from a near one.
+ * similarity; scored in [0, 1] so that the caller can tell an exact name from a near one. Every
+ * entity in the name's block is a candidate (a block holds one family name and initial, so it is
+ * small even at a million people). Only when none of them has the name exactly does the trigram
+ * index look for typos and companies: the costlier statement runs for near names alone.
  */
 async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
   const split = splitFullName(text)
@@ -114,36 +117,35 @@ async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
   const family = foldName(split.family ?? '')
   const blocks = family === '' ? [] : given === '' ? [family] : [`${family}|${given.charAt(0)}`]
   const organizationName = normalizeOrganizationName(text)
-  // Every entity in the name's block is a candidate (a block holds one family name and initial, so
-  // it is small even at a million people); display-name similarity adds typos and companies.
-  const { rows } = await sql<EntityRow & { similarity: number }>`/* prepared */
-    with keyed as (
-      select m.entity_id from resolution_keys k
-      join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
-      where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
-         or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})
-    ),
-    fuzzy as (
-      select id as entity_id from entities
-      where display_name % ${text} and kind in ('person', 'organization') and redirect_to is null
-      order by similarity(display_name, ${text}) desc
-      limit ${NAME_CANDIDATES}
-    )
-    select e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
-    from entities e
-    where e.id in (select entity_id from keyed union select entity_id from fuzzy) and e.redirect_to is null
-      and e.kind in ('person', 'organization')
-    order by similarity desc, e.id
-    limit ${NAME_CANDIDATES * 4}`.execute(db)
   const wanted = foldName(text)
-  return rows
-    .map((row) => {
+  const scored = (rows: (EntityRow & { similarity: number })[]) =>
+    rows.map((row) => {
       const name = foldName(row.name ?? '')
       const score = name === wanted ? 1 : sameFamilyCompatibleGiven(row.name ?? '', given, family) ? 0.9 : Math.min(0.85, row.similarity)
       return match(row, score === 1 ? 'name' : 'fuzzy_name', score)
     })
+
+  const { rows: keyed } = await sql<EntityRow & { similarity: number }>`/* prepared */
+    select distinct e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
+    from resolution_keys k
+    join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
+    join entities e on e.id = m.entity_id and e.redirect_to is null
+    where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
+       or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})`.execute(db)
+  const candidates = new Map(scored(keyed).map((candidate) => [candidate.entityId, candidate]))
+  if (![...candidates.values()].some((candidate) => candidate.score === 1)) {
+    const { rows: similar } = await sql<EntityRow & { similarity: number }>`/* prepared */
+      select id as entity_id, kind, display_name as name, is_internal as internal, similarity(display_name, ${text}) as similarity
+      from entities
+      where display_name % ${text} and kind in ('person', 'organization') and redirect_to is null
+      order by similarity(display_name, ${text}) desc, id
+      limit ${NAME_CANDIDATES}`.execute(db)
+    for (const candidate of scored(similar)) if (!candidates.has(candidate.entityId)) candidates.set(candidate.entityId, candidate)
+  }
+  return [...candidates.values()]
     .filter((candidate) => candidate.score >= MIN_SIMILARITY)
     .sort((a, b) => b.score - a.score || (a.name ?? '').localeCompare(b.name ?? '') || a.entityId.localeCompare(b.entityId))
+    .slice(0, NAME_CANDIDATES * 4)
 }
 
 /** "Bill Smith" for the query "William Smith": the same family name and a given name it may be. */
