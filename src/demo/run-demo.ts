@@ -102,12 +102,14 @@ async function customerWithDepartedOwner(deps: Deps): Promise<string | null> {
   return rows[0]?.email ?? null
 }
 
-/** A name two to five customers share. */
+/** A name two to five people share (people, not shared mailboxes such as "Support Team"). */
 async function sharedName(deps: Deps): Promise<string | null> {
   const { rows } = await sql<{ name: string }>`
-    select display_name as name from entities
-    where kind = 'person' and redirect_to is null and display_name is not null
-    group by display_name having count(*) between 2 and 5
-    order by count(*) desc, display_name limit 1`.execute(deps.db)
+    select e.display_name as name from entities e
+    where e.kind = 'person' and e.redirect_to is null and e.display_name is not null
+      and not exists (select 1 from entity_members m join resolution_keys k on k.source_record_id = m.source_record_id
+        and k.entity_kind = 'person' and k.kind = 'email' and k.is_generic where m.entity_id = e.id)
+    group by e.display_name having count(*) between 2 and 5
+    order by count(*) desc, e.display_name limit 1`.execute(deps.db)
   return rows[0]?.name ?? null
 }

@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../schema/database.ts'
-import { foldName, givenNamesCompatible, normalizeOrganizationName, splitFullName } from '../resolve/keys/index.ts'
+import { foldName, givenNamesCompatible, nicknameGroup, normalizeOrganizationName, splitFullName } from '../resolve/keys/index.ts'
 import type { QueryReading } from './classify-query.ts'
 
 export interface EntityMatch {
@@ -115,7 +115,9 @@ async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
   const split = splitFullName(text)
   const given = foldName(split.given ?? '')
   const family = foldName(split.family ?? '')
-  const blocks = family === '' ? [] : given === '' ? [family] : [`${family}|${given.charAt(0)}`]
+  // The blocks resolution keyed the name under: Bob Smith is also under smith|r, for Robert.
+  const initials = given === '' ? [] : [...new Set([given.charAt(0), ...(nicknameGroup(given) ?? []).map((formal) => formal.charAt(0))])]
+  const blocks = family === '' ? [] : given === '' ? [family] : initials.map((initial) => `${family}|${initial}`)
   const organizationName = normalizeOrganizationName(text)
   const wanted = foldName(text)
   const scored = (rows: (EntityRow & { similarity: number })[]) =>
@@ -125,13 +127,19 @@ async function byName(db: Kysely<DB>, text: string): Promise<EntityMatch[]> {
       return match(row, score === 1 ? 'name' : 'fuzzy_name', score)
     })
 
+  // Also the entities displayed under exactly this name (a display name may come from a record keyed
+  // under another block, such as a preferred name); the trigram index answers equality too.
   const { rows: keyed } = await sql<EntityRow & { similarity: number }>`/* prepared */
-    select distinct e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
-    from resolution_keys k
-    join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
-    join entities e on e.id = m.entity_id and e.redirect_to is null
-    where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
-       or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})`.execute(db)
+    with keyed as (
+      select m.entity_id from resolution_keys k
+      join entity_members m on m.source_record_id = k.source_record_id and m.entity_kind = k.entity_kind
+      where (k.entity_kind = 'person' and k.kind = 'name' and k.value = any(${blocks}::text[]))
+         or (k.entity_kind = 'organization' and k.kind = 'org_name' and k.value = ${organizationName ?? ''})
+      union
+      select id from entities where display_name = ${text}
+    )
+    select e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal, similarity(e.display_name, ${text}) as similarity
+    from keyed join entities e on e.id = keyed.entity_id and e.redirect_to is null and e.kind in ('person', 'organization')`.execute(db)
   const candidates = new Map(scored(keyed).map((candidate) => [candidate.entityId, candidate]))
   if (![...candidates.values()].some((candidate) => candidate.score === 1)) {
     const { rows: similar } = await sql<EntityRow & { similarity: number }>`/* prepared */
