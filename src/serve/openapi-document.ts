@@ -4,7 +4,7 @@
  * validates, because both read the same schemas.
  */
 import { z } from 'zod'
-import manifest from '../../package.json' with { type: 'json' }
+import { PACKAGE_VERSION } from '../package-version.ts'
 import {
   activityInputSchema,
   activityResultSchema,
@@ -84,7 +84,7 @@ export function buildOpenApiDocument(): JsonObject {
     openapi: '3.1.0',
     info: {
       title: 'customer-graph',
-      version: manifest.version,
+      version: PACKAGE_VERSION,
       description: 'One-call customer lookup over the customer graph. Authenticate with "Authorization: Bearer cgt_…" (customer-graph token create).',
     },
     security: [{ bearer: [] }],
