@@ -5,6 +5,7 @@
  * 3–8 ms of planning against 1–5 ms of execution on a small store). Only marked statements: texts
  * that vary with their input (IN lists, batches) would pile up prepared statements on every
  * connection. The embedded database has no connections to keep them on and ignores the marker.
+ * A connection that runs one also runs without JIT compilation (see below).
  */
 import { createHash } from 'node:crypto'
 import pg from 'pg'
@@ -13,12 +14,20 @@ import pg from 'pg'
 export const PREPARED = '/* prepared */'
 
 export class PreparingClient extends pg.Client {
+  #jitOff = false
+
   // pg's query() has a dozen overloads; only (text, values) from kysely's driver is rewritten.
   override query(...args: unknown[]): never {
     const [text, values] = args
     if (typeof text === 'string' && text.startsWith(PREPARED) && (values === undefined || Array.isArray(values)) && args.length <= 2) {
       const name = `cg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`
-      return super.query({ name, text, values: values as unknown[] | undefined }) as never
+      const prepared = () => super.query({ name, text, values: values as unknown[] | undefined })
+      if (this.#jitOff) return prepared() as never
+      // A connection that serves lookups turns JIT off first. With a million people the planner's
+      // estimates for these statements pass jit_above_cost, and compiling them took 1.3 s of a
+      // lookup whose statements run in 6 ms.
+      this.#jitOff = true
+      return super.query('set jit = off').then(prepared) as never
     }
     return (super.query as (...rest: unknown[]) => unknown)(...args) as never
   }

@@ -92,13 +92,32 @@ async function byKeys(db: Kysely<DB>, keys: KeyQuery[], matchedBy: string): Prom
   return rows.map((row) => match(row, matchedBy, 1))
 }
 
+/**
+ * The object types whose records are people or organisations: a bare id is looked for among these,
+ * through the (system, object_type, source_id) index. Without them the search read every record.
+ */
+const ENTITY_RECORD_TYPES: readonly (readonly [string, string])[] = [
+  ['salesforce', 'Contact'],
+  ['salesforce', 'Lead'],
+  ['salesforce', 'User'],
+  ['salesforce', 'Account'],
+  ['slack', 'user'],
+  ['slack', 'team'],
+  ['workday', 'worker'],
+  ['google', 'user'],
+  ['google', 'contact'],
+  ['google', 'calendar_attendee'],
+]
+
 async function bySourceIds(db: Kysely<DB>, sourceIds: string[]): Promise<EntityMatch[]> {
   const { rows } = await sql<EntityRow>`/* prepared */
     select distinct e.id as entity_id, e.kind, e.display_name as name, e.is_internal as internal
-    from source_records s
+    from unnest(${ENTITY_RECORD_TYPES.map(([system]) => system)}::text[], ${ENTITY_RECORD_TYPES.map(([, type]) => type)}::text[]) as t(system, object_type)
+    cross join unnest(${sourceIds}::text[]) as q(source_id)
+    join source_records s on s.system = t.system and s.object_type = t.object_type and s.source_id = q.source_id
     join entity_members m on m.source_record_id = s.id and m.entity_kind in ('person', 'organization')
     join entities e on e.id = m.entity_id and e.redirect_to is null
-    where s.source_id = any(${sourceIds}::text[]) and s.deleted_at is null
+    where s.deleted_at is null
     order by e.display_name, e.id
     limit 20`.execute(db)
   return rows.map((row) => match(row, 'system_id', 1))
