@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../schema/database.ts'
 import type { EntityMatch } from './find-entities.ts'
+import { titleOf } from './load-profile.ts'
 import type { Candidate } from './lookup-schema.ts'
 import { sanitizeLine } from './sanitize-text.ts'
 
@@ -24,9 +25,7 @@ export async function describeCandidates(db: Kysely<DB>, matches: readonly Entit
   const { rows } = await sql<FactsRow>`/* prepared */
     select e.id as entity_id,
       case when e.kind = 'organization' then null else org.name end as organization,
-      (select coalesce(c.data->>'title', c.data->'employment'->>'title') from entity_members m
-        join canonical_records c on c.source_record_id = m.source_record_id and c.kind = 'person'
-        where m.entity_id = e.id and coalesce(c.data->>'title', c.data->'employment'->>'title') is not null limit 1) as title,
+      ${titleOf(sql`e.id`)} as title,
       (select o.display_name from edges w join entities o on o.id = w.from_entity_id
         where w.to_entity_id = coalesce(org.id, e.id) and w.kind = 'owns' order by o.display_name limit 1) as owner,
       (select max(a.occurred_at) from entity_members m join source_records s on s.id = m.source_record_id

@@ -130,10 +130,10 @@ export async function loadRelated(db: Kysely<DB>, entityId: string, kind: 'perso
             and k.entity_kind = 'organization' and k.kind = 'domain' and k.role = 'identifier' where om.entity_id = o.id order by k.value limit 10) as domains
         from orgs o where ${person} order by o.display_name limit ${limit}::int) x),
       'colleagues', (select coalesce(json_agg(x), '[]') from (
-        select c.id as entity_id, c.display_name as name, c.is_internal as internal, ${TITLE_OF(sql`c.id`)} as title
+        select c.id as entity_id, c.display_name as name, c.is_internal as internal, ${titleOf(sql`c.id`)} as title
         from colleagues c order by c.display_name, c.id limit ${limit}::int) x),
       'owners', (select coalesce(json_agg(x), '[]') from (
-        select o.id as entity_id, o.display_name as name, o.is_internal as internal, o.owns, ${TITLE_OF(sql`o.id`)} as title,
+        select o.id as entity_id, o.display_name as name, o.is_internal as internal, o.owns, ${titleOf(sql`o.id`)} as title,
           emp.active, emp.termination_date, mgr.id as manager_id, mgr.display_name as manager_name
         from owners o
         left join lateral (
@@ -163,7 +163,7 @@ export async function loadRelated(db: Kysely<DB>, entityId: string, kind: 'perso
 }
 
 /** The newest title any of an entity's person records states. */
-const TITLE_OF = (entity: RawBuilder<unknown>) =>
+export const titleOf = (entity: RawBuilder<unknown>) =>
   sql`(select coalesce(tc.data->>'title', tc.data->'employment'->>'title') from entity_members tm
     join canonical_records tc on tc.source_record_id = tm.source_record_id and tc.kind = 'person'
     where tm.entity_id = ${entity} and coalesce(tc.data->>'title', tc.data->'employment'->>'title') is not null limit 1)`

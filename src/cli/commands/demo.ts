@@ -4,10 +4,10 @@ import { systemClock } from '../../deps.ts'
 import type { DemoReport } from '../../demo/run-demo.ts'
 import { MIN_PEOPLE } from '../../generate/limits.ts'
 import { formatLookup } from '../../lookup/format-lookup.ts'
+import { localOperator } from '../local-operator.ts'
 import { wholeNumber } from '../option-parsers.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { withDatabase } from '../with-database.ts'
-import { localOperator } from './lookup.ts'
 
 interface DemoFlags {
   people: number

@@ -1,10 +1,9 @@
-import { userInfo } from 'node:os'
 import { InvalidArgumentError, type Command } from 'commander'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
 import { formatLookup } from '../../lookup/format-lookup.ts'
 import { lookupCustomer } from '../../lookup/lookup-customer.ts'
-import type { Principal } from '../../lookup/lookup-schema.ts'
+import { localOperator } from '../local-operator.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { withDatabase } from '../with-database.ts'
 
@@ -12,11 +11,6 @@ interface LookupFlags {
   budget?: number
   detail?: string
   sections?: string[]
-}
-
-/** Whoever runs the CLI owns the database: they see everything, unmasked, and are audited as cli:<user>. */
-export function localOperator(surface: Principal['surface']): Principal {
-  return { id: `cli:${userInfo().username}`, surface, scopes: new Set(['lookup', 'pii', 'admin']), subject: 'all' }
 }
 
 export const lookupCommand: CliCommand = {

@@ -1,8 +1,8 @@
-import os from 'node:os'
 import { InvalidArgumentError, type Command } from 'commander'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
-import { SCOPES, type Principal, type Scope } from '../../lookup/lookup-schema.ts'
+import { SCOPES, type Scope } from '../../lookup/lookup-schema.ts'
+import { localOperator } from '../local-operator.ts'
 import type { CliCommand } from '../run-cli.ts'
 import { withDatabase } from '../with-database.ts'
 
@@ -28,7 +28,7 @@ export const mcpCommand: CliCommand = {
     const [flags] = args as [McpFlags]
     // The local operator owns the database, so they see every subject; what they hand the agent is
     // limited by --scopes.
-    const principal: Principal = { id: `cli:${osUser()}`, surface: 'mcp', scopes: new Set(flags.scopes), subject: 'all' }
+    const principal = localOperator('mcp', flags.scopes)
     // Loaded on first use: the MCP SDK and the lookup are only this command's to pay for.
     const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
       import('../../serve/mcp-server.ts'),
@@ -60,13 +60,4 @@ function parseScopes(value: string): Scope[] {
   const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope))
   if (unknown.length > 0 || scopes.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${SCOPES.join(', ')}`)
   return scopes as Scope[]
-}
-
-/** The operator's login name, for the audit trail; a container user without a passwd entry has none. */
-function osUser(): string {
-  try {
-    return os.userInfo().username
-  } catch {
-    return 'unknown'
-  }
 }
