@@ -20,6 +20,13 @@ export interface PageToLand {
   system: SystemName
   records: PreparedRecord[]
   rejects: RejectedInput[]
+  /**
+   * A record read twice in one run. 'reject': an export states each record once, so a second copy is
+   * a duplicate id and is rejected (overwriting would make a re-import flap between two versions).
+   * 'replace': an API hands a record out again when it changed while being paged (or a page came
+   * twice), so the later copy is the newer one and replaces the first.
+   */
+  repeats: 'reject' | 'replace'
 }
 
 export interface PageCounts {
@@ -52,8 +59,8 @@ export interface LandedPage {
 export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date): Promise<LandedPage> {
   const rejects = [...page.rejects]
   const repeats = { folded: 0 }
-  const firstInPage = dropDuplicatesInPage(page.records, rejects, repeats)
-  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, rejects, repeats)
+  const firstInPage = dropDuplicatesInPage(page.records, page.repeats, rejects, repeats)
+  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, page.repeats, rejects, repeats)
 
   const existing = await selectExisting(trx, page.connectionId, fresh)
   const toWrite: PreparedRecord[] = []
@@ -111,16 +118,18 @@ function dropRepeat(record: PreparedRecord, rejects: RejectedInput[], repeats: {
   else rejects.push(duplicateReject(record, 'earlier in this input'))
 }
 
-function dropDuplicatesInPage(records: PreparedRecord[], rejects: RejectedInput[], repeats: { folded: number }): PreparedRecord[] {
-  const seen = new Set<string>()
+function dropDuplicatesInPage(records: PreparedRecord[], policy: PageToLand['repeats'], rejects: RejectedInput[], repeats: { folded: number }): PreparedRecord[] {
+  const seen = new Map<string, number>()
   const unique: PreparedRecord[] = []
   for (const record of records) {
     const key = keyOf(record.raw)
-    if (seen.has(key)) dropRepeat(record, rejects, repeats)
-    else {
-      seen.add(key)
+    const earlier = seen.get(key)
+    if (earlier === undefined) {
+      seen.set(key, unique.length)
       unique.push(record)
-    }
+    } else if (policy === 'replace' && !record.raw.inferred) {
+      unique[earlier] = record
+    } else dropRepeat(record, rejects, repeats)
   }
   return unique
 }
@@ -129,6 +138,7 @@ async function keepFirstSeenInRun(
   trx: Transaction<DB>,
   runId: number,
   records: PreparedRecord[],
+  policy: PageToLand['repeats'],
   rejects: RejectedInput[],
   repeats: { folded: number },
 ): Promise<PreparedRecord[]> {
@@ -142,7 +152,7 @@ async function keepFirstSeenInRun(
     returning object_type, source_id`.execute(trx)
   const firstSeen = new Set(rows.map((row) => keyOf({ objectType: row.object_type, sourceId: row.source_id })))
   return records.filter((record) => {
-    if (firstSeen.has(keyOf(record.raw))) return true
+    if (firstSeen.has(keyOf(record.raw)) || (policy === 'replace' && !record.raw.inferred)) return true
     dropRepeat(record, rejects, repeats)
     return false
   })

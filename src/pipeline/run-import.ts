@@ -1,13 +1,10 @@
-import { sql, type Kysely } from 'kysely'
-import type { ExportConnector, ExportSource, InputLocation, NormalizeIssue, RawRecord, RejectedInput } from '../connectors/types.ts'
+import type { ExportConnector, ExportSource, InputLocation } from '../connectors/types.ts'
 import type { Deps } from '../deps.ts'
 import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
-import type { DB, RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
-import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
-import { deriveOrganizations } from './derive-organizations.ts'
+import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
+import { finishRun, startRun, withConnectionRun, type ReportedError } from './connection-run.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
-import { landPage, type PageCounts, type PageToLand, type PreparedRecord } from './land-page.ts'
-import { storableJson, storableText } from './storable.ts'
+import { PageWriter } from './page-writer.ts'
 
 export interface ImportRequest {
   connector: ExportConnector
@@ -37,11 +34,7 @@ export interface ImportProgress {
   records: RecordCounts
 }
 
-export interface ReportedError {
-  code: string
-  location: ErrorLocation
-  message: string
-}
+export type { ReportedError } from './connection-run.ts'
 
 export interface ImportReport {
   system: SystemName
@@ -58,16 +51,7 @@ export interface ImportReport {
   durationMs: number
 }
 
-/** The run's totals after a page, and everything that page rejected. */
-interface LandedTotals {
-  counts: RecordCounts
-  rejects: RejectedInput[]
-}
-
 const DEFAULT_PAGE_SIZE = 2000
-/** What one canonical record weighs in a page, roughly (objects, then JSON for the statement). */
-const CANONICAL_RECORD_BYTES = 400
-const MAX_PAGE_BYTES = 8 * 1024 * 1024
 const MAX_REPORTED_ERRORS = 1000
 
 /**
@@ -78,25 +62,15 @@ const MAX_REPORTED_ERRORS = 1000
  */
 export async function runImport(deps: Deps, request: ImportRequest): Promise<ImportReport> {
   const system = request.connector.system
-  const connectionId = request.connectionId ?? `${system}-export`
-  // One connection for the whole run: it holds the run's advisory lock (a session lock).
-  return deps.db.connection().execute(async (db) => {
-    const settings = { ...(await ensureConnection(db, connectionId, system)), ...request.settings }
-    await lockConnection(db, connectionId)
-    try {
-      await abandonDeadRuns(db, connectionId, deps.clock.now())
-      return await importLocked({ ...deps, db }, request, connectionId, settings)
-    } finally {
-      await sql`select pg_advisory_unlock(hashtext(${lockName(connectionId)}))`.execute(db)
-    }
-  })
+  const connection = { id: request.connectionId ?? `${system}-export`, system, transport: 'export' as const, parameter: '--connection' }
+  return withConnectionRun(deps, connection, (locked, stored) => importLocked(locked, request, connection.id, { ...stored, ...request.settings }))
 }
 
 async function importLocked(deps: Deps, request: ImportRequest, connectionId: string, settings: Record<string, unknown>): Promise<ImportReport> {
   const { connector } = request
   const system = connector.system
   const started = deps.clock.now()
-  const runId = await startRun(deps, connectionId, request.path)
+  const runId = await startRun(deps, { connectionId, trigger: 'import', input: { path: request.path } })
   const report: ImportReport = {
     system,
     connection: connectionId,
@@ -114,30 +88,23 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error)
     else report.errorsOmitted++
   }
-  // What the canonical records derive from besides the payload: a new mapping must rebuild them.
-  const settingsJson = canonicalJson(settings)
   const completeTypes = new Set<string>()
   const rejectedTypes = new Set<string>()
-  let records: PreparedRecord[] = []
-  let rejects: RejectedInput[] = []
-  let pageBytes = 0
-  // Derived records already in this page (see derive-organizations.ts): bounded by the page size.
-  let derivedInPage = new Set<string>()
+  const writer = new PageWriter(deps, {
+    runId,
+    connectionId,
+    system,
+    normalize: (record, context) => connector.normalize(record, context),
+    settings,
+    repeats: 'reject',
+    onLanded: (trx, counts) => trx.updateTable('sync_runs').set({ counts: JSON.stringify(counts) }).where('id', '=', runId).execute().then(() => undefined),
+  })
 
   const flush = async () => {
-    if (records.length === 0 && rejects.length === 0) return
-    const page: PageToLand = { runId, connectionId, system, records, rejects }
-    records = []
-    rejects = []
-    pageBytes = 0
-    derivedInPage = new Set()
-    const landed = await landWhole(deps, page, report.records).catch((error: unknown) => {
-      // Bad data (SQLSTATE class 22: a value PostgreSQL cannot store) costs only its own record.
-      if (!isDataException(error)) throw error
-      return landOneByOne(deps, page, report.records)
-    })
-    report.records = landed.counts
-    for (const reject of landed.rejects) {
+    if (writer.buffered === 0) return
+    const rejects = await writer.flush()
+    report.records = writer.counts
+    for (const reject of rejects) {
       // A rejected row may be a record that still exists, so its type gets no deletions this run; a
       // duplicate's id was landed by its first copy, so it does not count.
       if (reject.objectType && reject.code !== 'E_DUPLICATE_ID') rejectedTypes.add(reject.objectType)
@@ -152,21 +119,11 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
       const source = await request.openSource()
       for await (const item of connector.read(source, { options: request.readOptions ?? {} })) {
         switch (item.type) {
-          case 'record': {
-            report.records.read++
-            const { prepared, bytes } = prepareRecord(connector, item.record, settings, settingsJson)
-            records.push(prepared)
-            pageBytes += bytes
-            for (const derived of derivedRecords(prepared, derivedInPage)) {
-              report.records.read++
-              records.push(derived)
-            }
+          case 'record':
+            writer.add(item.record)
             break
-          }
           case 'reject':
-            report.records.read++
-            rejects.push(item.reject)
-            pageBytes += (item.reject.raw?.length ?? 0) * 2
+            writer.reject(item.reject)
             break
           case 'complete':
             completeTypes.add(item.objectType)
@@ -175,7 +132,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
             report.skipped.push({ location: item.location, reason: item.reason })
             break
         }
-        if (records.length + rejects.length >= (request.pageSize ?? DEFAULT_PAGE_SIZE) || pageBytes > MAX_PAGE_BYTES) await flush()
+        if (writer.buffered >= (request.pageSize ?? DEFAULT_PAGE_SIZE) || writer.overweight) await flush()
       }
       await flush()
     } catch (error) {
@@ -193,7 +150,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
           inferDeletions(trx, { system, connectionId, objectType, runId, now: deps.clock.now(), maxShare, allowMassDelete: request.deletion?.allowMassDelete ?? false }),
         )
         report.deletions.push(decision)
-        if (decision.applied) report.records.deleted += decision.missing
+        if (decision.applied) report.records = { ...report.records, deleted: report.records.deleted + decision.missing }
         else if (decision.missing > 0) noteError(massDeleteError(decision, maxShare, request.path))
       }
     }
@@ -203,212 +160,9 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
   } finally {
     report.status = fatal ? 'failed' : report.errors.length > 0 ? 'partial' : 'succeeded'
     report.durationMs = deps.clock.now().getTime() - started.getTime()
-    await finishRun(deps, report, fatal)
+    await finishRun(deps, { runId, status: report.status, counts: report.records, fatal })
   }
   return report
-}
-
-async function landWhole(deps: Deps, page: PageToLand, totals: RecordCounts): Promise<LandedTotals> {
-  return deps.db.transaction().execute(async (trx) => {
-    const landed = await landPage(trx, page, deps.clock.now())
-    const counts = addCounts(totals, landed.counts)
-    await trx.updateTable('sync_runs').set({ counts: JSON.stringify(counts) }).where('id', '=', page.runId).execute()
-    return { counts, rejects: landed.rejects }
-  })
-}
-
-/** A page PostgreSQL refused for its data: each record on its own, the one it cannot store rejected. */
-async function landOneByOne(deps: Deps, page: PageToLand, totals: RecordCounts): Promise<LandedTotals> {
-  let counts = totals
-  const rejects: RejectedInput[] = []
-  const single = (records: PreparedRecord[], pageRejects: RejectedInput[]): PageToLand => ({ ...page, records, rejects: pageRejects })
-  for (const record of page.records) {
-    try {
-      const landed = await landWhole(deps, single([record], []), counts)
-      counts = landed.counts
-      rejects.push(...landed.rejects)
-    } catch (error) {
-      if (!isDataException(error)) throw error
-      const reject: RejectedInput = {
-        code: 'E_UNSTORABLE',
-        message: `${record.raw.objectType} ${record.raw.sourceId}: the database cannot store this record (${errorMessage(error)}); it is not imported`,
-        location: record.raw.provenance,
-        objectType: record.raw.objectType,
-        raw: JSON.stringify(record.raw.payload),
-      }
-      const landed = await landWhole(deps, single([], [reject]), counts)
-      counts = landed.counts
-      rejects.push(...landed.rejects)
-    }
-  }
-  const landed = await landWhole(deps, single([], page.rejects), counts)
-  return { counts: landed.counts, rejects: [...rejects, ...landed.rejects] }
-}
-
-function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && code.startsWith('22')
-}
-
-/** The record ready to land, and roughly what it weighs in a page (its JSON length). */
-function prepareRecord(
-  connector: ExportConnector,
-  raw: RawRecord,
-  settings: Record<string, unknown>,
-  settingsJson: string,
-): { prepared: PreparedRecord; bytes: number } {
-  const issues: NormalizeIssue[] = []
-  const sourceUpdatedAt = storableTime(raw.sourceUpdatedAt, issues)
-  const clean: RawRecord = {
-    ...raw,
-    objectType: storableText(raw.objectType),
-    sourceId: storableText(raw.sourceId),
-    payload: storableJson(raw.payload),
-    provenance: storableJson(raw.provenance),
-    ...(sourceUpdatedAt === undefined ? { sourceUpdatedAt: undefined } : { sourceUpdatedAt }),
-  }
-  const json = canonicalJson(clean.payload)
-  const hash = hashCanonicalJson(`${json}\n${settingsJson}`)
-  const prepared = normalizeRecord(connector, clean, hash, settings)
-  prepared.issues.unshift(...issues)
-  // The page carries the canonical records too: a channel's 150k member ids become 150k links, each
-  // several times the size of its id in the payload.
-  return { prepared, bytes: json.length * 2 + prepared.canonical.length * CANONICAL_RECORD_BYTES }
-}
-
-/**
- * The organisations a record implies (its people's work domains), as inferred records of the same
- * system found where the record was read; each only once per page (`inPage`), later pages fold
- * theirs into the first copy. The payload is the whole record, so its hash is that of the payload.
- */
-function derivedRecords(prepared: PreparedRecord, inPage: Set<string>): PreparedRecord[] {
-  const result: PreparedRecord[] = []
-  for (const derived of deriveOrganizations(prepared.canonical, prepared.raw.deleted !== undefined)) {
-    const key = `${derived.objectType}\u0000${derived.sourceId}`
-    if (inPage.has(key)) continue
-    inPage.add(key)
-    const raw: RawRecord = { objectType: derived.objectType, sourceId: derived.sourceId, payload: derived.payload, provenance: prepared.raw.provenance, inferred: true }
-    result.push({ raw, hash: hashCanonicalJson(canonicalJson(derived.payload)), canonical: [derived.organization], issues: [] })
-  }
-  return result
-}
-
-/**
- * The source's modification time as ISO 8601 UTC, or nothing with an issue saying why it was dropped:
- * unparseable, outside years 1–9999, or a calendar day that does not exist (V8 reads 2024-02-30 as
- * March 1; PostgreSQL refuses it, which would fail the whole page).
- */
-function storableTime(value: string | undefined, issues: NormalizeIssue[]): string | undefined {
-  if (value === undefined) return undefined
-  const time = Date.parse(value)
-  const date = new Date(time)
-  const stated = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
-  const dayExists = !stated || new Date(Date.UTC(Number(stated[1]), Number(stated[2]) - 1, Number(stated[3]))).getUTCDate() === Number(stated[3])
-  if (!Number.isNaN(time) && dayExists && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999) return date.toISOString()
-  issues.push({ code: 'W_SOURCE_TIME', message: `the source's modification time "${storableText(value)}" is not a valid date between years 1 and 9999; not kept` })
-  return undefined
-}
-
-function normalizeRecord(connector: ExportConnector, clean: RawRecord, hash: string, settings: Record<string, unknown>): PreparedRecord {
-  try {
-    const result = connector.normalize(
-      {
-        system: connector.system,
-        objectType: clean.objectType,
-        sourceId: clean.sourceId,
-        payload: clean.payload,
-        sourceUpdatedAt: clean.sourceUpdatedAt,
-      },
-      { settings },
-    )
-    return { raw: clean, hash, canonical: storableJson(result.records), issues: storableJson(result.issues) }
-  } catch (error) {
-    // A normaliser bug must not lose the raw record: it lands, with the failure recorded on it.
-    return { raw: clean, hash, canonical: [], issues: [{ code: 'E_NORMALIZE', message: storableText(errorMessage(error)) }] }
-  }
-}
-
-async function ensureConnection(db: Kysely<DB>, connectionId: string, system: SystemName): Promise<Record<string, unknown>> {
-  await db
-    .insertInto('connections')
-    .values({ id: connectionId, system, transport: 'export' })
-    .onConflict((conflict) => conflict.column('id').doNothing())
-    .execute()
-  const connection = await db.selectFrom('connections').select(['system', 'settings']).where('id', '=', connectionId).executeTakeFirstOrThrow()
-  if (connection.system !== system) {
-    throw new CgError('E_CONFIG', `connection "${connectionId}" belongs to ${connection.system}, not ${system}; choose another --connection name`, {
-      location: { parameter: '--connection' },
-    })
-  }
-  return connection.settings
-}
-
-const lockName = (connectionId: string) => `customer-graph:run:${connectionId}`
-
-async function lockConnection(db: Kysely<DB>, connectionId: string): Promise<void> {
-  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${lockName(connectionId)})) as locked`.execute(db)
-  if (rows[0]?.locked) return
-  const running = await db.selectFrom('sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'running').orderBy('id', 'desc').executeTakeFirst()
-  throw new CgError(
-    'E_ALREADY_RUNNING',
-    `connection "${connectionId}" is being imported or synced by another process${running ? ` (run ${running.id})` : ''}; wait for it to finish, or import under another --connection`,
-    { retryable: true, location: { parameter: '--connection' } },
-  )
-}
-
-/** With the connection's lock held, a run still marked running belongs to a process that died. */
-async function abandonDeadRuns(db: Kysely<DB>, connectionId: string, now: Date): Promise<void> {
-  const dead = await db
-    .updateTable('sync_runs')
-    .set({ status: 'abandoned', finished_at: now })
-    .where('connection_id', '=', connectionId)
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute()
-  if (dead.length > 0) await db.deleteFrom('import_seen').where('run_id', 'in', dead.map((run) => run.id)).execute()
-}
-
-async function startRun(deps: Deps, connectionId: string, path: string): Promise<number> {
-  const run = await deps.db
-    .insertInto('sync_runs')
-    .values({
-      connection_id: connectionId,
-      trigger: 'import',
-      status: 'running',
-      started_at: deps.clock.now(),
-      input: JSON.stringify(storableJson({ path })),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return run.id
-}
-
-async function finishRun(deps: Deps, report: ImportReport, fatal: ReportedError | undefined): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('sync_runs')
-      .set({
-        status: report.status,
-        finished_at: deps.clock.now(),
-        counts: JSON.stringify(report.records),
-        error: fatal ? JSON.stringify(storableJson(fatal)) : null,
-      })
-      .where('id', '=', report.runId)
-      .execute()
-    await trx.deleteFrom('import_seen').where('run_id', '=', report.runId).execute()
-  })
-}
-
-function addCounts(total: RecordCounts, page: PageCounts): RecordCounts {
-  return {
-    // A folded copy was counted when read, but it is no record of its own.
-    read: total.read - page.folded,
-    new: total.new + page.new,
-    changed: total.changed + page.changed,
-    unchanged: total.unchanged + page.unchanged,
-    rejected: total.rejected + page.rejected,
-    deleted: total.deleted + page.deleted,
-  }
 }
 
 function toReportedError(error: unknown, path: string): ReportedError {

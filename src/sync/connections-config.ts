@@ -1,110 +1,61 @@
 /**
  * The connections file (`customer-graph.yaml`): which Slack workspaces, Salesforce orgs, Google
- * Workspace domains and Workday tenants to sync, where their APIs are, and how to sign in. Secrets are
- * never written in the file: every credential field must be an environment reference `${NAME}`,
- * resolved at load time into a Secret that prints as [secret]. Every error names the file, the line,
- * the path inside it and what is allowed.
+ * Workspace domains and Workday tenants (or systems of connector modules) to sync, where their APIs
+ * are, and how to sign in. Each entry names its connector (`system:` a built-in one, or `module:` a
+ * file or package implementing the contract of connectors/api-contract.ts); the connector's own zod
+ * schema validates its settings, around the fields every connection has (streams, schedule, limits).
+ * Secrets are never written in the file: every credential field must be an environment reference
+ * `${NAME}`, resolved at load time into a Secret that prints as [secret]. Every error names the
+ * file, the line, the path inside it and what is allowed.
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
 import { z } from 'zod'
+import type { ApiConnector } from '../connectors/api-contract.ts'
 import { CgError } from '../errors.ts'
-
-/** A credential read from the environment. It never prints: String(), JSON and inspection show [secret]. */
-export class Secret {
-  readonly #value: string
-  readonly variable: string
-  constructor(variable: string, value: string) {
-    this.variable = variable
-    this.#value = value
-  }
-  /** The secret itself, for the one call that needs it (an SDK's constructor). */
-  reveal(): string {
-    return this.#value
-  }
-  toString(): string {
-    return '[secret]'
-  }
-  toJSON(): string {
-    return `[secret \${${this.variable}}]`
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toJSON()
-  }
-}
+import { Secret } from './secret.ts'
 
 const ENV_REFERENCE = /^\$\{([A-Z_][A-Z0-9_]*)\}$/
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
-/** A credential field: an environment reference, never the value (checked before zod sees it). */
-const secret = z.instanceof(Secret, { message: 'must be an environment reference such as ${SLACK_TOKEN}, never the secret itself' })
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-const streams = z.array(z.string().min(1)).min(1).optional().describe('Only these streams (default: all of the system)')
-const schedule = z.string().min(1).optional().describe('Cron expression for customer-graph worker')
-
-const oauthRefresh = z.object({ type: z.literal('oauth_refresh'), clientId: secret, clientSecret: secret, refreshToken: secret }).strict()
-
-const slackConnection = z
+/** What every connection has, whatever its connector; the rest of the entry is the connector's settings. */
+const commonFields = z
   .object({
-    system: z.literal('slack'),
-    token: secret,
-    apiUrl: httpUrl.default('https://slack.com/api/'),
-    streams,
-    schedule,
+    system: z.string().min(1).optional(),
+    module: z.string().min(1).optional(),
+    streams: z.array(z.string().min(1)).min(1).optional().describe('Only these streams (default: all of the connector)'),
+    schedule: z.string().min(1).optional().describe('Cron expression for customer-graph worker'),
+    /** A request that has not answered after this long is abandoned (and retried). */
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+    /** Requests in flight at once on this connection's credential. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+    /** A rate-limit wait longer than this ends the stream's run (rescheduled) instead of sleeping. */
+    maxRateLimitWaitMs: z.number().int().min(0).max(3_600_000).default(300_000),
   })
-  .strict()
+  .refine((entry) => (entry.system === undefined) !== (entry.module === undefined), { message: 'needs exactly one of system (a built-in connector) or module (a connector module)', path: ['system'] })
+const COMMON_KEYS = ['system', 'module', 'streams', 'schedule', 'requestTimeoutMs', 'concurrency', 'maxRateLimitWaitMs'] as const
 
-const salesforceConnection = z
-  .object({
-    system: z.literal('salesforce'),
-    instanceUrl: httpUrl,
-    loginUrl: httpUrl.default('https://login.salesforce.com'),
-    apiVersion: z.string().regex(/^\d{2,3}\.0$/, 'must look like 62.0').default('62.0'),
-    auth: z.discriminatedUnion('type', [oauthRefresh, z.object({ type: z.literal('access_token'), accessToken: secret }).strict()]),
-    /** Stop (and reschedule) when the org's daily API usage passes this share of its allocation. */
-    apiUsageCeiling: z.number().gt(0).max(1).default(0.8),
-    streams,
-    schedule,
-  })
-  .strict()
+export interface ConnectionEntry {
+  name: string
+  connector: ApiConnector
+  /** The connector's settings, as its schema parsed them. */
+  settings: unknown
+  streams: string[] | undefined
+  schedule: string | undefined
+  requestTimeoutMs: number
+  concurrency: number
+  maxRateLimitWaitMs: number
+}
 
-const googleConnection = z
-  .object({
-    system: z.literal('google'),
-    rootUrl: httpUrl.optional().describe('One root for every Google API (tests, proxies); default each API its own'),
-    tokenUrl: httpUrl.default('https://oauth2.googleapis.com/token'),
-    auth: oauthRefresh,
-    customer: z.string().min(1).default('my_customer'),
-    calendars: z.array(z.string().min(1)).default(['primary']),
-    streams,
-    schedule,
-  })
-  .strict()
+export interface ConnectionsFile {
+  connections: Record<string, ConnectionEntry>
+}
 
-const workdayConnection = z
-  .object({
-    system: z.literal('workday'),
-    host: httpUrl.describe('https://wd2-impl-services1.workday.com'),
-    tenant: z.string().min(1),
-    auth: z.discriminatedUnion('type', [z.object({ type: z.literal('basic'), username: secret, password: secret }).strict(), oauthRefresh]),
-    report: z
-      .object({ owner: z.string().min(1), name: z.string().min(1), prompts: z.record(z.string(), z.string()).default({}) })
-      .strict()
-      .optional(),
-    rest: z.object({ service: z.string().min(1).default('common'), version: z.string().min(1).default('v1') }).strict().optional(),
-    streams,
-    schedule,
-  })
-  .strict()
-
-export const connectionSchema = z.discriminatedUnion('system', [slackConnection, salesforceConnection, googleConnection, workdayConnection])
-export type ConnectionConfig = z.infer<typeof connectionSchema>
-
-export const connectionsFileSchema = z
-  .object({
-    connections: z.record(z.string().regex(NAME, 'a connection name is lower-case letters, digits and dashes'), connectionSchema),
-  })
-  .strict()
-export type ConnectionsFile = z.infer<typeof connectionsFileSchema>
+/** Finds the connector an entry names: a built-in system, or a module loaded beforehand (see load-connections.ts). */
+export interface ConnectorCatalog {
+  system(name: string): ApiConnector | undefined
+  module(specifier: string): ApiConnector | undefined
+  systems(): string[]
+}
 
 /** Fields that hold credentials, wherever they sit: they must be environment references. */
 const SECRET_FIELDS: ReadonlySet<string> = new Set(['token', 'accessToken', 'clientId', 'clientSecret', 'refreshToken', 'username', 'password'])
@@ -113,7 +64,7 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set(['token', 'accessToken', 'cli
  * Parses and validates a connections file. `env` resolves the `${NAME}` references; a missing
  * variable is an error naming it. Nothing secret ever reaches an error message.
  */
-export function parseConnectionsFile(text: string, file: string, env: Readonly<Record<string, string | undefined>>): ConnectionsFile {
+export function parseConnectionsFile(text: string, file: string, env: Readonly<Record<string, string | undefined>>, catalog: ConnectorCatalog): ConnectionsFile {
   const lineCounter = new LineCounter()
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const yamlError = document.errors[0]
@@ -129,17 +80,51 @@ export function parseConnectionsFile(text: string, file: string, env: Readonly<R
     const offset = node?.range?.[0] ?? nearestRange(document.contents, path)
     return offset === undefined ? undefined : lineCounter.linePos(offset).line
   }
-  const raw: unknown = document.toJS()
-  const withSecrets = resolveSecrets(raw, [], env, (path, message) => fail(file, path, lineOf(path), message))
-  const parsed = connectionsFileSchema.safeParse(withSecrets)
-  if (!parsed.success) {
+  const refuse = (path: readonly PropertyKey[], message: string): never => fail(file, path, lineOf(path), message)
+  const refuseIssues = (error: z.ZodError, prefix: readonly PropertyKey[]): never => {
     // A misspelt setting is the cause of the "missing" one next to it: name it first.
-    const issue = parsed.error.issues.find((each) => each.code === 'unrecognized_keys') ?? parsed.error.issues[0]!
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path
-    fail(file, path, lineOf(path), describeIssue(issue))
+    const issue = error.issues.find((each) => each.code === 'unrecognized_keys') ?? error.issues[0]!
+    const path = issue.code === 'unrecognized_keys' ? [...prefix, ...issue.path, issue.keys[0]!] : [...prefix, ...issue.path]
+    return refuse(path, describeIssue(issue))
   }
-  return parsed.data
+  const raw: unknown = document.toJS()
+  const withSecrets = resolveSecrets(raw, [], env, refuse)
+  const top = connectionsFileShape.safeParse(withSecrets)
+  if (!top.success) refuseIssues(top.error, [])
+  const connections: Record<string, ConnectionEntry> = {}
+  for (const [name, entry] of Object.entries(top.data!.connections)) {
+    const here = ['connections', name]
+    const picked = Object.fromEntries(COMMON_KEYS.filter((key) => key in entry).map((key) => [key, entry[key]]))
+    const common = commonFields.safeParse(picked)
+    if (!common.success) refuseIssues(common.error, here)
+    const fields = common.data!
+    const connector = fields.system !== undefined ? catalog.system(fields.system) : catalog.module(fields.module!)
+    if (!connector) {
+      if (fields.system !== undefined) refuse([...here, 'system'], `must be one of ${catalog.systems().map((system) => JSON.stringify(system)).join(', ')}, or name a connector with module:`)
+      refuse([...here, 'module'], 'did not load a connector')
+    }
+    const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !(COMMON_KEYS as readonly string[]).includes(key)))
+    const settings = connector!.settings.safeParse(rest)
+    if (!settings.success) refuseIssues(settings.error, here)
+    connections[name] = {
+      name,
+      connector: connector!,
+      settings: settings.data,
+      streams: fields.streams,
+      schedule: fields.schedule,
+      requestTimeoutMs: fields.requestTimeoutMs,
+      concurrency: fields.concurrency,
+      maxRateLimitWaitMs: fields.maxRateLimitWaitMs,
+    }
+  }
+  return { connections }
 }
+
+const connectionsFileShape = z
+  .object({
+    connections: z.record(z.string().regex(NAME, 'a connection name is lower-case letters, digits and dashes'), z.record(z.string(), z.unknown())),
+  })
+  .strict()
 
 function fail(file: string, path: readonly PropertyKey[], line: number | undefined, message: string): never {
   const where = path.length > 0 ? path.map(String).join('.') : '(top level)'
@@ -148,21 +133,26 @@ function fail(file: string, path: readonly PropertyKey[], line: number | undefin
   })
 }
 
-/** Turns every `${NAME}` in a credential field into a Secret; a literal in such a field is refused. */
+/**
+ * Turns every `${NAME}` into a Secret: a credential field must be one (a literal there is refused);
+ * any other field written as a reference is a credential too (a connector module's apiKey).
+ */
 function resolveSecrets(
   value: unknown,
   path: PropertyKey[],
   env: Readonly<Record<string, string | undefined>>,
-  refuse: (path: PropertyKey[], message: string) => never,
+  refuse: (path: readonly PropertyKey[], message: string) => never,
 ): unknown {
   if (Array.isArray(value)) return value.map((item, index) => resolveSecrets(item, [...path, index], env, refuse))
   if (value === null || typeof value !== 'object') return value
   const result: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
     const here = [...path, key]
-    if (SECRET_FIELDS.has(key) && path.length >= 2) {
-      const reference = typeof item === 'string' ? ENV_REFERENCE.exec(item.trim()) : null
-      if (!reference) refuse(here, 'must be an environment reference such as ${SLACK_TOKEN}, never the secret itself; put the value in the environment')
+    const reference = path.length >= 2 && typeof item === 'string' ? ENV_REFERENCE.exec(item.trim()) : null
+    if (SECRET_FIELDS.has(key) && path.length >= 2 && !reference) {
+      refuse(here, 'must be an environment reference such as ${SLACK_TOKEN}, never the secret itself; put the value in the environment')
+    }
+    if (reference) {
       const variable = reference[1]!
       const resolved = env[variable]
       if (resolved === undefined || resolved === '') refuse(here, `refers to the environment variable ${variable}, which is not set`)
