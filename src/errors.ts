@@ -28,6 +28,9 @@ export interface ErrorLocation {
   sheet?: string
   row?: number
   parameter?: string
+  /** A live API's method or endpoint, and the page of it. */
+  endpoint?: string
+  page?: number
 }
 
 export interface CgErrorOptions {

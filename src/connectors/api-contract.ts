@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { LandedRecord, NormalizeContext, NormalizeResult, RawRecord, RejectedInput } from './types.ts'
+import type { ApiLocation, LandedRecord, NormalizeContext, NormalizeResult, RawRecord, RejectedInput } from './types.ts'
 
 /** What a failed request means, as the connector reads its SDK's error; the sync decides what follows. */
 export type SourceFailure =
@@ -24,12 +24,6 @@ export type SourceFailure =
   | { kind: 'cursor_expired'; detail: string }
   /** Anything else (other 4xx, a missing scope, an unknown method): fail fast with this code. */
   | { kind: 'fatal'; code: string; detail: string }
-
-/** Where a record came from when read through an API: the method or endpoint and which page. */
-export interface ApiLocation {
-  endpoint: string
-  page?: number
-}
 
 export interface CallOptions {
   /** The method or endpoint called, for errors and logs (never a URL with credentials). */
@@ -61,8 +55,8 @@ export interface StreamContext {
  * what it did not see deleted, with the same safety rules as exports).
  */
 export interface StreamPage<Cursor> {
-  records: RawRecord[]
-  rejects?: RejectedInput[]
+  records: RawRecord<ApiLocation>[]
+  rejects?: RejectedInput<ApiLocation>[]
   cursor: Cursor
   complete?: string[]
 }

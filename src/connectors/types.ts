@@ -23,8 +23,17 @@ export interface InputLocation {
   row?: number
 }
 
+/** Where a record read through a live API came from: the method or endpoint, and which page of it. */
+export interface ApiLocation {
+  endpoint: string
+  page?: number
+}
+
+/** Where anything landed was read: an export's file position or an API's endpoint and page. */
+export type SourceLocation = InputLocation | ApiLocation
+
 /** A raw record as read from a source, before landing. */
-export interface RawRecord {
+export interface RawRecord<Location extends SourceLocation = InputLocation> {
   /** Object type as the source names it: Contact, user, channel, message, worker, contact, calendar_attendee … */
   objectType: string
   /** The id in the source; for Salesforce always the 18-character form. */
@@ -33,7 +42,7 @@ export interface RawRecord {
   payload: Record<string, unknown>
   /** The source's own last-modified time, ISO 8601, when it states one. */
   sourceUpdatedAt?: string
-  provenance: InputLocation
+  provenance: Location
   /** The source itself marks the record deleted (Salesforce IsDeleted=true). */
   deleted?: { reason: string }
   /**
@@ -47,10 +56,10 @@ export interface RawRecord {
 }
 
 /** Input that could not become a record: kept with its reason in rejected_records. */
-export interface RejectedInput {
+export interface RejectedInput<Location extends SourceLocation = InputLocation> {
   code: string
   message: string
-  location: InputLocation
+  location: Location
   objectType?: string
   /** The offending input as read (a CSV line, a JSON value), for the rejected-records table. */
   raw?: string
@@ -58,8 +67,8 @@ export interface RejectedInput {
 
 /** What an export reader yields, in input order. */
 export type ExportItem =
-  | { type: 'record'; record: RawRecord }
-  | { type: 'reject'; reject: RejectedInput }
+  | { type: 'record'; record: RawRecord<InputLocation> }
+  | { type: 'reject'; reject: RejectedInput<InputLocation> }
   /**
    * Every record of this object type in the export has now been read, without a file-level error. A
    * complete read lets the pipeline mark records missing from it as deleted (with the safety rules).

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely'
-import type { NormalizeIssue, RawRecord, RejectedInput } from '../connectors/types.ts'
+import type { NormalizeIssue, RawRecord, RejectedInput, SourceLocation } from '../connectors/types.ts'
 import type { CanonicalRecord } from '../schema/canonical.ts'
 import { storableJson, storableText } from './storable.ts'
 import type { DB, SystemName } from '../schema/database.ts'
@@ -8,7 +8,7 @@ import { replaceKeys } from '../resolve/store/write-keys.ts'
 
 /** A raw record made ready to land: payload sanitised, hashed and normalised. */
 export interface PreparedRecord {
-  raw: RawRecord
+  raw: RawRecord<SourceLocation>
   hash: string
   canonical: CanonicalRecord[]
   issues: NormalizeIssue[]
@@ -19,7 +19,7 @@ export interface PageToLand {
   connectionId: string
   system: SystemName
   records: PreparedRecord[]
-  rejects: RejectedInput[]
+  rejects: RejectedInput<SourceLocation>[]
   /**
    * A record read twice in one run. 'reject': an export states each record once, so a second copy is
    * a duplicate id and is rejected (overwriting would make a re-import flap between two versions).
@@ -53,7 +53,7 @@ const RAW_LIMIT = 64 * 1024
 export interface LandedPage {
   counts: PageCounts
   /** Everything the page rejected: the reader's rejects and the duplicates found here. */
-  rejects: RejectedInput[]
+  rejects: RejectedInput<SourceLocation>[]
 }
 
 export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date): Promise<LandedPage> {
@@ -100,9 +100,9 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   return { counts, rejects }
 }
 
-export const keyOf = (raw: Pick<RawRecord, 'objectType' | 'sourceId'>): string => `${raw.objectType}\u0000${raw.sourceId}`
+export const keyOf = (raw: Pick<RawRecord<SourceLocation>, 'objectType' | 'sourceId'>): string => `${raw.objectType}\u0000${raw.sourceId}`
 
-function duplicateReject(record: PreparedRecord, where: string): RejectedInput {
+function duplicateReject(record: PreparedRecord, where: string): RejectedInput<SourceLocation> {
   return {
     code: 'E_DUPLICATE_ID',
     message: `${record.raw.objectType} ${record.raw.sourceId} was already read ${where}; this copy is not imported (one record per id)`,
@@ -113,12 +113,12 @@ function duplicateReject(record: PreparedRecord, where: string): RejectedInput {
 }
 
 /** A repeated copy: an inferred one is folded into the first copy, any other is rejected. */
-function dropRepeat(record: PreparedRecord, rejects: RejectedInput[], repeats: { folded: number }): void {
+function dropRepeat(record: PreparedRecord, rejects: RejectedInput<SourceLocation>[], repeats: { folded: number }): void {
   if (record.raw.inferred) repeats.folded++
   else rejects.push(duplicateReject(record, 'earlier in this input'))
 }
 
-function dropDuplicatesInPage(records: PreparedRecord[], policy: PageToLand['repeats'], rejects: RejectedInput[], repeats: { folded: number }): PreparedRecord[] {
+function dropDuplicatesInPage(records: PreparedRecord[], policy: PageToLand['repeats'], rejects: RejectedInput<SourceLocation>[], repeats: { folded: number }): PreparedRecord[] {
   const seen = new Map<string, number>()
   const unique: PreparedRecord[] = []
   for (const record of records) {
@@ -139,7 +139,7 @@ async function keepFirstSeenInRun(
   runId: number,
   records: PreparedRecord[],
   policy: PageToLand['repeats'],
-  rejects: RejectedInput[],
+  rejects: RejectedInput<SourceLocation>[],
   repeats: { folded: number },
 ): Promise<PreparedRecord[]> {
   if (records.length === 0) return []
@@ -261,7 +261,7 @@ async function queueForResolution(trx: Transaction<DB>, ids: Map<string, number>
     on conflict do nothing`.execute(trx)
 }
 
-async function insertRejects(trx: Transaction<DB>, page: PageToLand, rejects: RejectedInput[]): Promise<void> {
+async function insertRejects(trx: Transaction<DB>, page: PageToLand, rejects: RejectedInput<SourceLocation>[]): Promise<void> {
   if (rejects.length === 0) return
   // Rejected input is by nature whatever came in: it passes the same sanitising as landed payloads.
   const rows = rejects.map((reject) =>

@@ -6,7 +6,7 @@
  * it cannot store is rejected.
  */
 import type { Transaction } from 'kysely'
-import type { LandedRecord, NormalizeContext, NormalizeIssue, NormalizeResult, RawRecord, RejectedInput } from '../connectors/types.ts'
+import type { LandedRecord, NormalizeContext, NormalizeIssue, NormalizeResult, RawRecord, RejectedInput, SourceLocation } from '../connectors/types.ts'
 import type { Deps } from '../deps.ts'
 import { errorMessage } from '../errors.ts'
 import type { DB, RecordCounts, SystemName } from '../schema/database.ts'
@@ -37,7 +37,7 @@ export class PageWriter {
   readonly #options: PageWriterOptions
   readonly #settingsJson: string
   #records: PreparedRecord[] = []
-  #rejects: RejectedInput[] = []
+  #rejects: RejectedInput<SourceLocation>[] = []
   #bytes = 0
   /** Derived records already in this page (see derive-organizations.ts): bounded by the page size. */
   #derivedInPage = new Set<string>()
@@ -58,7 +58,7 @@ export class PageWriter {
     return this.#bytes > MAX_PAGE_BYTES
   }
 
-  add(raw: RawRecord): void {
+  add(raw: RawRecord<SourceLocation>): void {
     this.counts.read++
     const { prepared, bytes } = this.#prepare(raw)
     this.#records.push(prepared)
@@ -69,7 +69,7 @@ export class PageWriter {
     }
   }
 
-  reject(reject: RejectedInput): void {
+  reject(reject: RejectedInput<SourceLocation>): void {
     this.counts.read++
     this.#rejects.push(reject)
     this.#bytes += (reject.raw?.length ?? 0) * 2
@@ -79,7 +79,7 @@ export class PageWriter {
    * Lands what is buffered as one page (even nothing, when `commit` has something to write) and
    * returns what the page rejected. `commit` runs in the page's transaction.
    */
-  async flush(commit?: (trx: Transaction<DB>) => Promise<void>): Promise<RejectedInput[]> {
+  async flush(commit?: (trx: Transaction<DB>) => Promise<void>): Promise<RejectedInput<SourceLocation>[]> {
     if (this.buffered === 0 && !commit) return []
     const { runId, connectionId, system, repeats } = this.#options
     const page: PageToLand = { runId, connectionId, system, records: this.#records, rejects: this.#rejects, repeats }
@@ -96,7 +96,7 @@ export class PageWriter {
     return landed.rejects
   }
 
-  async #landWhole(page: PageToLand, totals: RecordCounts, commit?: (trx: Transaction<DB>) => Promise<void>): Promise<{ counts: RecordCounts; rejects: RejectedInput[] }> {
+  async #landWhole(page: PageToLand, totals: RecordCounts, commit?: (trx: Transaction<DB>) => Promise<void>): Promise<{ counts: RecordCounts; rejects: RejectedInput<SourceLocation>[] }> {
     return this.#deps.db.transaction().execute(async (trx) => {
       const landed = await landPage(trx, page, this.#deps.clock.now())
       const counts = addCounts(totals, landed.counts)
@@ -107,10 +107,10 @@ export class PageWriter {
   }
 
   /** A page PostgreSQL refused for its data: each record on its own, the one it cannot store rejected; the commit goes with the last. */
-  async #landOneByOne(page: PageToLand, commit?: (trx: Transaction<DB>) => Promise<void>): Promise<{ counts: RecordCounts; rejects: RejectedInput[] }> {
+  async #landOneByOne(page: PageToLand, commit?: (trx: Transaction<DB>) => Promise<void>): Promise<{ counts: RecordCounts; rejects: RejectedInput<SourceLocation>[] }> {
     let counts = this.counts
-    const rejects: RejectedInput[] = []
-    const single = (records: PreparedRecord[], pageRejects: RejectedInput[]): PageToLand => ({ ...page, records, rejects: pageRejects })
+    const rejects: RejectedInput<SourceLocation>[] = []
+    const single = (records: PreparedRecord[], pageRejects: RejectedInput<SourceLocation>[]): PageToLand => ({ ...page, records, rejects: pageRejects })
     for (const record of page.records) {
       try {
         const landed = await this.#landWhole(single([record], []), counts)
@@ -118,7 +118,7 @@ export class PageWriter {
         rejects.push(...landed.rejects)
       } catch (error) {
         if (!isDataException(error)) throw error
-        const reject: RejectedInput = {
+        const reject: RejectedInput<SourceLocation> = {
           code: 'E_UNSTORABLE',
           message: `${record.raw.objectType} ${record.raw.sourceId}: the database cannot store this record (${errorMessage(error)}); it is not imported`,
           location: record.raw.provenance,
@@ -135,10 +135,10 @@ export class PageWriter {
   }
 
   /** The record ready to land, and roughly what it weighs in a page (its JSON length). */
-  #prepare(raw: RawRecord): { prepared: PreparedRecord; bytes: number } {
+  #prepare(raw: RawRecord<SourceLocation>): { prepared: PreparedRecord; bytes: number } {
     const issues: NormalizeIssue[] = []
     const sourceUpdatedAt = storableTime(raw.sourceUpdatedAt, issues)
-    const clean: RawRecord = {
+    const clean: RawRecord<SourceLocation> = {
       ...raw,
       objectType: storableText(raw.objectType),
       sourceId: storableText(raw.sourceId),
@@ -155,7 +155,7 @@ export class PageWriter {
     return { prepared, bytes: json.length * 2 + prepared.canonical.length * CANONICAL_RECORD_BYTES }
   }
 
-  #normalize(clean: RawRecord, hash: string): PreparedRecord {
+  #normalize(clean: RawRecord<SourceLocation>, hash: string): PreparedRecord {
     const { system, settings, normalize } = this.#options
     try {
       const result = normalize({ system, objectType: clean.objectType, sourceId: clean.sourceId, payload: clean.payload, sourceUpdatedAt: clean.sourceUpdatedAt }, { settings })
@@ -183,7 +183,7 @@ function derivedRecords(prepared: PreparedRecord, inPage: Set<string>): Prepared
     const key = `${derived.objectType}\u0000${derived.sourceId}`
     if (inPage.has(key)) continue
     inPage.add(key)
-    const raw: RawRecord = { objectType: derived.objectType, sourceId: derived.sourceId, payload: derived.payload, provenance: prepared.raw.provenance, inferred: true }
+    const raw: RawRecord<SourceLocation> = { objectType: derived.objectType, sourceId: derived.sourceId, payload: derived.payload, provenance: prepared.raw.provenance, inferred: true }
     result.push({ raw, hash: hashCanonicalJson(canonicalJson(derived.payload)), canonical: [derived.organization], issues: [] })
   }
   return result
