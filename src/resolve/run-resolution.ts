@@ -102,16 +102,28 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const keysMs = Math.round(performance.now() - keysStarted)
     if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
-    await collectDependents(trx, false)
+    const firstPass = await everyRecordQueued(trx, queued)
+    await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
     const organization = await resolveKind(trx, reader, 'organization', organizationStrategy, now, options.onProgress)
-    await collectDependents(trx, organization.scope > 0)
+    await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
     const context = await loadOrganizationContext(trx)
     const person = await resolveKind(trx, reader, 'person', createPersonStrategy(context), now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
-    const graph = await buildGraph(trx, now)
+    const graph = await buildGraph(trx, now, { firstPass })
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
+}
+
+/**
+ * Whether this pass takes every record landed (the first pass after an import of everything, or over
+ * a database that was never resolved): then no record outside the queue can depend on what the pass
+ * changes, and the searches for such records are skipped (they would find only queued ones).
+ */
+async function everyRecordQueued(trx: Transaction<DB>, queued: number): Promise<boolean> {
+  if (queued === 0) return false
+  const { rows } = await sql<{ records: number }>`select count(*)::int as records from source_records`.execute(trx)
+  return rows[0]?.records === queued
 }
 
 async function resolveKind<Data, Features>(
