@@ -76,6 +76,13 @@ export interface ResolutionOptions {
 export async function runResolution(deps: Deps, options: ResolutionOptions = {}): Promise<ResolutionReport> {
   const rekey = options.rekey ?? false
   const started = deps.clock.now()
+  // A large pass reads what a large import just wrote, and fills tables, while their statistics may
+  // still describe them as they were (empty, on a first run): without fresh ones the planner probes
+  // row by row through millions of rows (a 5,000-record read took 80 s instead of 0.1 s). Analysed
+  // before the pass's transaction, so that a reader on another connection plans with them too.
+  const { rows: pending } = await sql<{ records: number }>`select count(*)::int as records from resolution_pending`.execute(deps.db)
+  const large = (pending[0]?.records ?? 0) >= LARGE_PASS || rekey
+  if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(deps.db)
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
     await sql`drop table if exists resolve_queue`.execute(trx)
@@ -92,11 +99,6 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
         where kind in ('person', 'organization') on conflict do nothing`.execute(trx)
     }
     await sql`analyze resolve_queue`.execute(trx)
-    // A large pass reads what a large import just wrote, and fills tables, while their statistics may
-    // still describe them as they were (empty, on a first run): without fresh ones the planner probes
-    // row by row through millions of rows (a 5,000-record read took 80 s instead of 0.1 s).
-    const large = queued >= LARGE_PASS || rekey
-    if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(trx)
     const keysStarted = performance.now()
     await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
