@@ -47,15 +47,7 @@ export interface PersonFeatures {
 export function personFeatures(person: PersonRecord, context: OrganizationContext = EMPTY_CONTEXT): PersonFeatures {
   const { given: givenNames, family } = nameParts(person)
   const given = firstWord(givenNames)
-  const emails = new Set<string>()
-  const workDomains = new Set<string>()
-  for (const email of person.emails) {
-    const normalized = normalizeEmail(email.address)
-    if (!normalized || isGenericMailbox(normalized.local)) continue
-    emails.add(normalized.address)
-    const domain = registrableDomain(normalized.domain)
-    if (domain && !isFreeMailDomain(domain)) workDomains.add(domain)
-  }
+  const { emails, workDomains } = mailboxes(person)
   const phones = new Set<string>()
   for (const phone of person.phones) {
     const e164 = normalizePhone(phone.number)
@@ -66,6 +58,25 @@ export function personFeatures(person: PersonRecord, context: OrganizationContex
   for (const hint of hints) for (const token of context.expand(hint)) organizations.add(token)
   const organizationTypes = new Set([...organizations].map(organizationType))
   return { given, family, emails, workDomains, phones, organizations, organizationTypes, internal: person.internal, bot: person.isBot === true }
+}
+
+/** The organisation hints of a person record: what its organisation context must be able to expand. */
+export function personOrganizationHints(person: PersonRecord): string[] {
+  return organizationHints(person, mailboxes(person).workDomains)
+}
+
+/** A person's normalised, non-generic email addresses, and the registrable work domains among them. */
+function mailboxes(person: PersonRecord): { emails: Set<string>; workDomains: Set<string> } {
+  const emails = new Set<string>()
+  const workDomains = new Set<string>()
+  for (const email of person.emails) {
+    const normalized = normalizeEmail(email.address)
+    if (!normalized || isGenericMailbox(normalized.local)) continue
+    emails.add(normalized.address)
+    const domain = registrableDomain(normalized.domain)
+    if (domain && !isFreeMailDomain(domain)) workDomains.add(domain)
+  }
+  return { emails, workDomains }
 }
 
 /**

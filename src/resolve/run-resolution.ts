@@ -10,12 +10,12 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Deps } from '../deps.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { organizationStrategy } from './organization-strategy.ts'
-import { createPersonStrategy } from './person-strategy.ts'
-import { readBatch, resolveBatch } from './resolve-batch.ts'
-import type { ResolutionStrategy } from './resolve-records.ts'
+import { createPersonStrategy, personOrganizationHints, personStrategy } from './person-strategy.ts'
+import { readBatch, resolveBatch, type KindStrategy } from './resolve-batch.ts'
+import type { OrganizationRecord, PersonRecord } from './resolvable.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
-import { loadOrganizationContext } from './store/load-organization-context.ts'
+import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
 import { StatementPipeline } from './store/statement-pipeline.ts'
 import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
@@ -57,8 +57,14 @@ const LARGE_PASS = 10_000
 
 /** Records per batch of components written together (a larger component is a batch of its own). */
 const BATCH_RECORDS = 5000
-/** Statements in flight at once: the next batch's read and the writes of the two before it. */
-const PIPELINE_DEPTH = 3
+/**
+ * Batches read ahead. A person batch's organisation context is looked up on the pass's connection
+ * once its records are read, so it queues behind the writes issued before: read two ahead, it is
+ * there by the time the batch is resolved.
+ */
+const READ_AHEAD = 2
+/** Statements in flight at once: the reads ahead and the writes of the two batches before. */
+const PIPELINE_DEPTH = READ_AHEAD + 2
 
 export interface ResolutionOptions {
   /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
@@ -107,10 +113,19 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const firstPass = await everyRecordQueued(trx, queued)
     await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
-    const organization = await resolveKind(trx, reader, 'organization', organizationStrategy, now, options.onProgress)
+    const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
+    const organization = await resolveKind(trx, reader, 'organization', organizations, now, options.onProgress)
     await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
-    const context = await loadOrganizationContext(trx)
-    const person = await resolveKind(trx, reader, 'person', createPersonStrategy(context), now, options.onProgress)
+    await buildOrganizationTokens(trx)
+    // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
+    const people: KindStrategy<PersonRecord, unknown> = {
+      maxBlock: personStrategy.maxBlock,
+      forBatch: async (records) => {
+        const hints = new Set(records.flatMap((record) => personOrganizationHints(record.data as PersonRecord)))
+        return createPersonStrategy(await loadOrganizationContext(trx, hints))
+      },
+    }
+    const person = await resolveKind(trx, reader, 'person', people, now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now, { firstPass })
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
@@ -133,7 +148,7 @@ async function resolveKind<Data, Features>(
   /** Where batches are read: the pass's transaction, or another connection (see concurrentReads). */
   reader: Kysely<DB>,
   kind: ResolvedKind,
-  strategy: ResolutionStrategy<Data, Features>,
+  strategy: KindStrategy<Data, Features>,
   now: Date,
   onProgress?: (progress: ResolutionProgress) => void,
 ): Promise<KindReport> {
@@ -166,8 +181,8 @@ async function resolveKind<Data, Features>(
   const previousEntities = new Set<string>()
 
   // Batches of whole components, up to BATCH_RECORDS records (at least one component). Nothing waits
-  // for the database that need not: the next batch is read, and the last ones written, while this one
-  // is resolved. Components are disjoint, so no batch reads what another writes.
+  // for the database that need not: the next batches are read, and the last ones written, while this
+  // one is resolved. Components are disjoint, so no batch reads what another writes.
   const batchStarts = [0]
   for (let component = 0; component < starts.length - 1; ) {
     const first = component
@@ -180,17 +195,17 @@ async function resolveKind<Data, Features>(
     if (batch >= batches) return undefined
     const componentIds: number[][] = []
     for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    return pipeline.issue(readBatch(reader, kind, componentIds))
+    return pipeline.issue(readBatch(reader, kind, strategy, componentIds))
   }
-  let next = read(0)
+  const reads = Array.from({ length: READ_AHEAD }, (_, batch) => read(batch))
   let done = 0
   try {
     for (let index = 0; index < batches; index++) {
-      const batch = await next!
-      next = read(index + 1)
+      const batch = (await reads.shift())!
+      reads.push(read(index + READ_AHEAD))
       for (const entity of batch.previous.entityOf.values()) previousEntities.add(entity)
       lap('load')
-      const { entities, redirects, refusals } = resolveBatch(kind, strategy, batch, tooCommon)
+      const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
       lap('resolve')
       void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }))
       await pipeline.wait()
