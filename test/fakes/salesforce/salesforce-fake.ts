@@ -268,6 +268,8 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     const body = await readBody(request)
     const logged = new URLSearchParams(url.searchParams)
     logged.delete('q')
+    // jsforce's identity() puts the access token in the URL (?oauth_token=): never log it.
+    logged.delete('oauth_token')
     const entry: CallLogEntry = { method: request.method ?? 'GET', path: url.pathname + (logged.size > 0 ? `?${logged.toString()}` : '') }
     const soql = url.searchParams.get('q')
     if (soql !== null) entry.soql = soql
@@ -292,11 +294,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
           ? sfError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable; please try again later.')
           : sfError(status, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)')
       entry.status = answer.status
-      send(response, answer)
+      send(response, dated(answer))
       return
     }
 
-    const answer = route(request.method ?? 'GET', url, request.headers, body, entry)
+    const answer = dated(route(request.method ?? 'GET', url, request.headers, body, entry))
     entry.status = answer.status
     if (fault?.kind === 'truncate' || fault?.kind === 'truncateAndClose') {
       const bytes = Buffer.from(answer.body ?? '')
@@ -329,6 +331,15 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     if (usage.used + 1 > usage.max) return withLimit(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))
     usage.used += 1
     return withLimit(api(method, version, (versioned?.[2] ?? '/').replace(/\/$/, '') || '/', url, headers, body, entry))
+  }
+
+  /** Salesforce's Date header is its own clock; replication windows (getDeleted) are read in it. */
+  function httpDate(): string {
+    return org.clock.now().toUTCString()
+  }
+
+  function dated(answer: FakeResponse): FakeResponse {
+    return { ...answer, headers: { ...answer.headers, Date: httpDate() } }
   }
 
   function withLimit(answer: FakeResponse): FakeResponse {
@@ -605,7 +616,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
   }
 
   function resources(base: string): Record<string, string> {
-    return { limits: `${base}/limits`, query: `${base}/query`, queryAll: `${base}/queryAll`, sobjects: `${base}/sobjects`, jobs: `${base}/jobs` }
+    return { identity: `${baseUrl}/id/${state.orgId}/${state.userId}`, limits: `${base}/limits`, query: `${base}/query`, queryAll: `${base}/queryAll`, sobjects: `${base}/sobjects`, jobs: `${base}/jobs` }
   }
 
   function globalDescribe(base: string): Record<string, unknown> {
