@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { byIdsSoql, changesSoql, soqlDateTime } from './soql.ts'
+
+const fields = [
+  { name: 'Id', type: 'id' },
+  { name: 'SystemModstamp', type: 'datetime' },
+]
+
+describe('changesSoql', () => {
+  it('reads everything in SystemModstamp, Id order from no position', () => {
+    expect(changesSoql('Contact', fields, null)).toBe('SELECT Id, SystemModstamp FROM Contact ORDER BY SystemModstamp, Id')
+  })
+
+  it('continues after a position by Id among records that share its SystemModstamp', () => {
+    expect(changesSoql('Contact', fields, { systemModstamp: '2026-11-30T08:00:00.000Z', id: '003Hp000015ftgGIAQ' })).toBe(
+      "SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp > 2026-11-30T08:00:00Z OR (SystemModstamp = 2026-11-30T08:00:00Z AND Id > '003Hp000015ftgGIAQ') ORDER BY SystemModstamp, Id",
+    )
+  })
+
+  it('takes every record of the stamp again after an unordered Bulk load (id "")', () => {
+    expect(changesSoql('Lead', fields, { systemModstamp: '2026-11-30T08:00:00.250Z', id: '' })).toBe(
+      'SELECT Id, SystemModstamp FROM Lead WHERE SystemModstamp > 2026-11-30T08:00:00.250Z OR SystemModstamp = 2026-11-30T08:00:00.250Z ORDER BY SystemModstamp, Id',
+    )
+  })
+})
+
+describe('literals', () => {
+  it('writes unquoted UTC datetimes and refuses what is not an id', () => {
+    expect(soqlDateTime('2026-01-31T10:00:00+02:00')).toBe('2026-01-31T08:00:00Z')
+    expect(() => soqlDateTime('yesterday')).toThrow(/not a datetime/)
+    expect(byIdsSoql('Contact', fields, ['003Hp000015ftgGIAQ'])).toBe("SELECT Id, SystemModstamp FROM Contact WHERE Id IN ('003Hp000015ftgGIAQ')")
+    expect(() => byIdsSoql('Contact', fields, ["x' OR Id != '"])).toThrow(/not a Salesforce id/)
+  })
+})
