@@ -53,6 +53,11 @@ export type FaultKind =
    * error listener, so the client process dies of an unhandled 'error' event ("TypeError: terminated").
    */
   | { kind: 'truncateAndClose' }
+  /**
+   * 403 REQUEST_LIMIT_EXCEEDED for too many concurrent long-running requests, with the daily usage
+   * still under its limit (Sforce-Limit-Info unchanged, the call not counted): a short-lived limit.
+   */
+  | { kind: 'requestLimit' }
   /** Answer normally after this many milliseconds. */
   | { kind: 'delay'; ms: number }
   /** Never answer; the socket stays open until close(). */
@@ -116,6 +121,8 @@ export class SalesforceFakeState {
   bulkPageSize = 10_000
   /** Status checks answered UploadComplete/InProgress before a Bulk 2.0 job reports JobComplete. */
   bulkPollsUntilComplete = 1
+  /** Access tokens issued from now on are refused at once (401 INVALID_SESSION_ID): a refresh that never helps. */
+  rejectNewSessions = false
   readonly calls: CallLogEntry[] = []
   readonly faults: Fault[] = []
   readonly sessions = new Map<string, Session>()
@@ -170,6 +177,11 @@ export class SalesforceFakeState {
     this.inject({ kind: 'truncate', times, ...(path ? { path } : {}) })
   }
 
+  /** The next `times` calls answer 403 REQUEST_LIMIT_EXCEEDED (concurrent requests) while daily usage is fine. */
+  requestLimitNext(times = 1, path?: RegExp): void {
+    this.inject({ kind: 'requestLimit', times, ...(path ? { path } : {}) })
+  }
+
   delayNext(ms: number, times = 1, path?: RegExp): void {
     this.inject({ kind: 'delay', ms, times, ...(path ? { path } : {}) })
   }
@@ -195,7 +207,7 @@ export class SalesforceFakeState {
 
   issueAccessToken(): string {
     const token = `${this.orgId.slice(0, 15)}!AQ${randomBytes(24).toString('base64url')}`
-    this.sessions.set(token, { valid: true })
+    this.sessions.set(token, { valid: !this.rejectNewSessions })
     return token
   }
 
@@ -287,6 +299,12 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     }
     if (fault?.kind === 'hang') return
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms))
+    if (fault?.kind === 'requestLimit') {
+      const answer = dated(withLimit(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.')))
+      entry.status = answer.status
+      send(response, answer)
+      return
+    }
     if (fault?.kind === 'serverError') {
       const status = fault.status ?? 503
       const answer =
