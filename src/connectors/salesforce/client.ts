@@ -28,6 +28,8 @@ export class SalesforceClient {
   /** Cleared by a refresh, set again by an answer to a request the refreshed session signed. */
   #refreshAllowed = true
   #lastRefreshError: unknown
+  /** The refresh token was refused: every later refresh fails the same way without asking again. */
+  #refused: SalesforceAuthError | undefined
   #serverTime: Date | undefined
 
   constructor(settings: SalesforceSettings) {
@@ -100,6 +102,7 @@ export class SalesforceClient {
   async #refresh(): Promise<TokenResponse> {
     const auth = this.#settings.auth
     if (auth.type !== 'oauth_refresh') throw new SalesforceAuthError('the session was refused and an access_token connection cannot refresh it')
+    if (this.#refused) throw this.#refused
     if (!this.#refreshAllowed) {
       throw new SalesforceAuthError('the org refused the access token that the OAuth refresh just issued; not refreshing again (check the connected app and the integration user)')
     }
@@ -123,20 +126,22 @@ export class SalesforceClient {
       }
       const name = error instanceof Error ? error.name : 'error'
       const message = error instanceof Error ? error.message : String(error)
-      throw new SalesforceAuthError(`the OAuth refresh token was refused (${name}: ${message})`)
+      this.#refused = new SalesforceAuthError(`the OAuth refresh token was refused (${name}: ${message})`)
+      throw this.#refused
     }
   }
 
   #checkCeiling(): void {
     const usage = this.apiUsage()
     const ceiling = this.#settings.apiUsageCeiling
-    if (!usage || usage.limit <= 0 || usage.used / usage.limit <= ceiling) return
-    const waitMs = ceilingWaitMs(usage, ceiling)
-    throw new ApiUsageCeilingError(
-      `the org has used ${usage.used} of its ${usage.limit} daily API requests, past the connection's apiUsageCeiling of ${Math.round(ceiling * 100)}%; ` +
-        `no request was made, and about ${Math.ceil(waitMs / 60_000)} minutes should free enough of the rolling 24-hour allocation`,
-      waitMs,
-    )
+    if (!usage || usage.limit <= 0) return
+    const exhausted = usage.used >= usage.limit
+    if (!exhausted && usage.used / usage.limit <= ceiling) return
+    const waitMs = ceilingWaitMs(usage, exhausted ? Math.min(ceiling, (usage.limit - 1) / usage.limit) : ceiling)
+    const state = exhausted
+      ? `the org has used all ${usage.limit} of its daily API requests`
+      : `the org has used ${usage.used} of its ${usage.limit} daily API requests, past the connection's apiUsageCeiling of ${Math.round(ceiling * 100)}%`
+    throw new ApiUsageCeilingError(`${state}; no request was made, and about ${Math.ceil(waitMs / 60_000)} minutes should free enough of the rolling 24-hour allocation`, waitMs)
   }
 
   #explain(error: unknown, scope: RequestScope): unknown {
