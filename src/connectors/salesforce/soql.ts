@@ -49,3 +49,17 @@ function soqlId(id: string): string {
   if (!/^[A-Za-z0-9]{15,18}$/.test(id)) throw new Error(`not a Salesforce id: ${id}`)
   return id
 }
+
+/**
+ * The position a read may commit: its last record's, unless that record is younger than `lagMs` at
+ * Salesforce's `now` — then the start of that unsettled span (id '': all of its stamp), so the next
+ * read takes it again together with whatever a slower transaction stamped in it. Never before `floor`
+ * (the position the read began at, which a cursor set ahead of time must keep).
+ */
+export function settledPosition(position: KeysetPosition | null, now: Date | undefined, lagMs: number, floor: KeysetPosition | null): KeysetPosition | null {
+  if (position === null || now === undefined || lagMs === 0) return position
+  const settled = new Date(now.getTime() - lagMs).toISOString()
+  if (position.systemModstamp < settled) return position
+  if (floor !== null && floor.systemModstamp >= settled) return floor
+  return { systemModstamp: settled, id: '' }
+}

@@ -2,9 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { StreamPage } from '../../api-contract.ts'
 import { CgError, errorMessage } from '../../../errors.ts'
 import { bulkJobStatus, bulkResults, createBulkQueryJob, deleteBulkJob, type BulkJob } from '../calls.ts'
-import { bulkSoql } from '../soql.ts'
+import { bulkSoql, settledPosition } from '../soql.ts'
 import { readChanges } from './changes.ts'
 import type { BulkCursor, ObjectCursor } from './cursor.ts'
+import { DELETE_LOG_OVERLAP_MS } from './object-read.ts'
 import { PageBuilder, type ObjectRead } from './object-read.ts'
 
 /**
@@ -54,7 +55,7 @@ export async function* bulkLoad(read: ObjectRead, resume: BulkCursor | null, opt
         phase: 'changes',
         // Bulk results are unordered: the next read starts at the highest SystemModstamp landed,
         // taking every record of that stamp again (id ''), since a later one may share it.
-        after: maxStamp === null ? null : { systemModstamp: maxStamp, id: '' },
+        after: settledPosition(maxStamp === null ? null : { systemModstamp: maxStamp, id: '' }, jobStartedAt(state), settings.modstampLagMs, null),
         deletedUntil: state.startedAt,
       }
       yield { records: builder.records, rejects: builder.rejects, cursor, ...(options.fromStart ? { complete: [objectType] } : {}) }
@@ -69,6 +70,11 @@ export async function* bulkLoad(read: ObjectRead, resume: BulkCursor | null, opt
     // The load landed; a job left behind only counts against the daily job limit until Salesforce drops it.
     calls.context.logger.warn({ objectType, jobId: state.jobId, error: errorMessage(error) }, 'salesforce.bulk_job_not_deleted')
   }
+}
+
+/** Salesforce's clock when the job was created (startedAt is a minute before it, for the delete log). */
+function jobStartedAt(state: BulkCursor): Date {
+  return new Date(Date.parse(state.startedAt) + DELETE_LOG_OVERLAP_MS)
 }
 
 async function waitForJob(read: ObjectRead, jobId: string): Promise<BulkJob> {

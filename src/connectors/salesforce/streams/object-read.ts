@@ -7,6 +7,9 @@ import type { SalesforceObjectType } from '../object-types.ts'
 import type { KeysetPosition } from '../soql.ts'
 import { parseSalesforceDateTime } from '../values.ts'
 
+/** The delete log is read from a minute before a full read began: a delete in that minute is read twice, never missed. */
+export const DELETE_LOG_OVERLAP_MS = 60_000
+
 /** What every part of one object's read shares: the calls, the settings, the object and its fields. */
 export interface ObjectRead {
   calls: Calls

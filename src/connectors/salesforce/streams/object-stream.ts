@@ -8,10 +8,7 @@ import { bulkLoad } from './bulk-load.ts'
 import { readChanges } from './changes.ts'
 import { objectCursor, type ObjectCursor } from './cursor.ts'
 import { readDeletes } from './deletes.ts'
-import type { ObjectRead } from './object-read.ts'
-
-/** The delete log is read from a minute before a full read began: a delete in that minute is read twice, never missed. */
-const DELETE_LOG_OVERLAP_MS = 60_000
+import { DELETE_LOG_OVERLAP_MS, type ObjectRead } from './object-read.ts'
 
 /**
  * One stream per object the export importer reads (object-types.ts), named by its API name. Every read
