@@ -230,6 +230,30 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
       expect(report.streams.filter((each) => each.status === 'succeeded')).toHaveLength(salesforceObjectTypes.length - 1)
       expect((await cursors()).Contact).toEqual(garbage)
     })
+    it('rejects a record it cannot read, with where it was read, and lands the records around it', async () => {
+      const broken = idOf('Contact', 2)
+      fake.state.org.record('Contact', broken).Id = 'not-an-id'
+      const report = await sync(connection({}, { streams: ['Contact'] }))
+      expect(stream(report, 'Contact')).toMatchObject({ status: 'partial', records: { rejected: 1 } })
+      expect(stream(report, 'Contact')?.errors).toEqual([
+        { code: 'E_SF_ID', location: { endpoint: 'queryAll Contact', page: expect.any(Number) }, message: expect.stringContaining('Id "not-an-id" is not a Salesforce record id') },
+      ])
+      expect((await rows()).filter((each) => each.object_type === 'Contact')).toHaveLength(exported.get('Contact')!.length - 1)
+      const { rows: rejected } = await sql<{ code: string }>`select code from rejected_records`.execute(database.db)
+      expect(rejected.map((each) => each.code)).toEqual(['E_SF_ID'])
+    })
+
+    it('queries again from the last record landed when Salesforce drops the query locator', async () => {
+      const report = await sync(connection({}, { streams: ['Contact'] }), {
+        // the locator of the listing is gone before its second page (15 minutes idle, too many cursors)
+        onProgress: (progress) => void (progress.pages === 1 && fake.state.cursors.clear()),
+      })
+      expect(stream(report, 'Contact')).toMatchObject({ status: 'succeeded', fromStart: true, deletions: [{ missing: 0 }] })
+      expect(fake.state.calls.filter((call) => call.status === 400)).toHaveLength(1)
+      const again = fake.state.callsTo(/\/queryAll$/).at(-1)?.soql
+      expect(again).toMatch(/WHERE SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '\w{18}'\)/)
+      expect((await rows()).filter((each) => each.object_type === 'Contact')).toHaveLength(exported.get('Contact')!.length)
+    })
   })
 
   describe('deletions', () => {
@@ -301,6 +325,20 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
         await sync(entry())
         expect(await snapshot(), `resumed after ${checkpoint.name} page ${checkpoint.page}`).toEqual(expected)
       }
+    })
+
+    it('stops waiting for a slow Bulk job after bulkPollTimeoutMs, and the next sync waits for the same job', async () => {
+      fake.state.bulkPollsUntilComplete = 1_000_000
+      const entry = () => connection({ ...BULK, bulkPollIntervalMs: 20, bulkPollTimeoutMs: 150 }, { streams: ['Contact'] })
+      const waiting = await sync(entry())
+      expect(stream(waiting, 'Contact')).toMatchObject({ status: 'failed', pages: 1, errors: [{ code: 'E_SOURCE_UNAVAILABLE', location: { endpoint: 'bulk2 Contact' } }] })
+      const job = ((await cursors()).Contact as { jobId: string }).jobId
+      fake.state.bulkPollsUntilComplete = 0
+      const done = await sync(entry())
+      expect(stream(done, 'Contact')).toMatchObject({ status: 'succeeded', fromStart: false })
+      expect(fake.state.callsTo(/\/jobs\/query$/)).toHaveLength(1)
+      expect(fake.state.callsTo(new RegExp(`/jobs/query/${job}/results`)).length).toBeGreaterThan(0)
+      expect((await rows()).filter((each) => each.object_type === 'Contact')).toHaveLength(exported.get('Contact')!.length)
     })
 
     it('starts a Bulk load again when its job is gone, and falls back to REST when a job fails', async () => {
