@@ -53,6 +53,11 @@ export type FaultKind =
    * error listener, so the client process dies of an unhandled 'error' event ("TypeError: terminated").
    */
   | { kind: 'truncateAndClose' }
+  /**
+   * 403 REQUEST_LIMIT_EXCEEDED for too many concurrent long-running requests, with the daily usage
+   * still under its limit (Sforce-Limit-Info unchanged, the call not counted): a short-lived limit.
+   */
+  | { kind: 'requestLimit' }
   /** Answer normally after this many milliseconds. */
   | { kind: 'delay'; ms: number }
   /** Never answer; the socket stays open until close(). */
@@ -116,6 +121,8 @@ export class SalesforceFakeState {
   bulkPageSize = 10_000
   /** Status checks answered UploadComplete/InProgress before a Bulk 2.0 job reports JobComplete. */
   bulkPollsUntilComplete = 1
+  /** Access tokens issued from now on are refused at once (401 INVALID_SESSION_ID): a refresh that never helps. */
+  rejectNewSessions = false
   readonly calls: CallLogEntry[] = []
   readonly faults: Fault[] = []
   readonly sessions = new Map<string, Session>()
@@ -170,6 +177,11 @@ export class SalesforceFakeState {
     this.inject({ kind: 'truncate', times, ...(path ? { path } : {}) })
   }
 
+  /** The next `times` calls answer 403 REQUEST_LIMIT_EXCEEDED (concurrent requests) while daily usage is fine. */
+  requestLimitNext(times = 1, path?: RegExp): void {
+    this.inject({ kind: 'requestLimit', times, ...(path ? { path } : {}) })
+  }
+
   delayNext(ms: number, times = 1, path?: RegExp): void {
     this.inject({ kind: 'delay', ms, times, ...(path ? { path } : {}) })
   }
@@ -195,7 +207,7 @@ export class SalesforceFakeState {
 
   issueAccessToken(): string {
     const token = `${this.orgId.slice(0, 15)}!AQ${randomBytes(24).toString('base64url')}`
-    this.sessions.set(token, { valid: true })
+    this.sessions.set(token, { valid: !this.rejectNewSessions })
     return token
   }
 
@@ -268,6 +280,8 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     const body = await readBody(request)
     const logged = new URLSearchParams(url.searchParams)
     logged.delete('q')
+    // jsforce's identity() puts the access token in the URL (?oauth_token=): never log it.
+    logged.delete('oauth_token')
     const entry: CallLogEntry = { method: request.method ?? 'GET', path: url.pathname + (logged.size > 0 ? `?${logged.toString()}` : '') }
     const soql = url.searchParams.get('q')
     if (soql !== null) entry.soql = soql
@@ -285,6 +299,12 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     }
     if (fault?.kind === 'hang') return
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms))
+    if (fault?.kind === 'requestLimit') {
+      const answer = dated(withLimit(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.')))
+      entry.status = answer.status
+      send(response, answer)
+      return
+    }
     if (fault?.kind === 'serverError') {
       const status = fault.status ?? 503
       const answer =
@@ -292,11 +312,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
           ? sfError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable; please try again later.')
           : sfError(status, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)')
       entry.status = answer.status
-      send(response, answer)
+      send(response, dated(answer))
       return
     }
 
-    const answer = route(request.method ?? 'GET', url, request.headers, body, entry)
+    const answer = dated(route(request.method ?? 'GET', url, request.headers, body, entry))
     entry.status = answer.status
     if (fault?.kind === 'truncate' || fault?.kind === 'truncateAndClose') {
       const bytes = Buffer.from(answer.body ?? '')
@@ -329,6 +349,15 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     if (usage.used + 1 > usage.max) return withLimit(sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))
     usage.used += 1
     return withLimit(api(method, version, (versioned?.[2] ?? '/').replace(/\/$/, '') || '/', url, headers, body, entry))
+  }
+
+  /** Salesforce's Date header is its own clock; replication windows (getDeleted) are read in it. */
+  function httpDate(): string {
+    return org.clock.now().toUTCString()
+  }
+
+  function dated(answer: FakeResponse): FakeResponse {
+    return { ...answer, headers: { ...answer.headers, Date: httpDate() } }
   }
 
   function withLimit(answer: FakeResponse): FakeResponse {
@@ -605,7 +634,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
   }
 
   function resources(base: string): Record<string, string> {
-    return { limits: `${base}/limits`, query: `${base}/query`, queryAll: `${base}/queryAll`, sobjects: `${base}/sobjects`, jobs: `${base}/jobs` }
+    return { identity: `${baseUrl}/id/${state.orgId}/${state.userId}`, limits: `${base}/limits`, query: `${base}/query`, queryAll: `${base}/queryAll`, sobjects: `${base}/sobjects`, jobs: `${base}/jobs` }
   }
 
   function globalDescribe(base: string): Record<string, unknown> {
