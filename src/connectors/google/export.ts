@@ -8,6 +8,7 @@ import type { ExportEntry, ExportItem, ExportSource, InputLocation, ReadContext,
 import { contactCsvSourceId, readContactCsvRow } from './contacts-csv.ts'
 import { clean, stripHeaderTag } from './csv-cells.ts'
 import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type PrefixKind } from './detect.ts'
+import { attendeePayload, eventParties, eventSourceId } from './event-records.ts'
 import { directoryUserSchema, peoplePersonSchema } from './raw.ts'
 import { ReadState } from './read-state.ts'
 import { utf16ToUtf8 } from './utf16.ts'
@@ -50,8 +51,7 @@ export async function* readGoogleExport(source: ExportSource, context: ReadConte
  */
 function* attendeeItems(state: ReadState): Generator<ExportItem> {
   for (const [sourceId, { email, name, location }] of state.drainAttendees()) {
-    const payload = { email, ...(name !== undefined ? { name } : {}) }
-    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload, provenance: location, inferred: true } }
+    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload: attendeePayload(email, name), provenance: location, inferred: true } }
   }
 }
 
@@ -147,7 +147,7 @@ function isoTimeOrUndefined(value: string | undefined): string | undefined {
 // ---- JSON: Directory API users, People API connections / otherContacts ----
 
 /** People API: the CONTACT source's update time, else the latest of the sources'. */
-function personUpdatedAt(sources: { type?: string | undefined; updateTime?: string | undefined }[] | undefined): string | undefined {
+export function personUpdatedAt(sources: { type?: string | undefined; updateTime?: string | undefined }[] | undefined): string | undefined {
   const contact = sources?.find((source) => source.type === 'CONTACT')?.updateTime
   if (contact !== undefined) return isoTimeOrUndefined(contact)
   const times = (sources ?? []).map((source) => isoTimeOrUndefined(source.updateTime)).filter((time): time is string => time !== undefined)
@@ -293,11 +293,6 @@ function contactSourceId(values: Record<string, string>): string | { code: strin
 
 // ---- iCalendar ----
 
-function eventSourceId(event: IcsEvent): string {
-  const recurrenceId = clean(event.recurrenceId)
-  return recurrenceId === undefined ? event.uid.trim() : `${event.uid.trim()}@${recurrenceId}`
-}
-
 /** The event as landed: JSON-safe, without absent fields. */
 function eventPayload(event: IcsEvent): Record<string, unknown> {
   return JSON.parse(JSON.stringify(event)) as Record<string, unknown>
@@ -332,14 +327,7 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
       type: 'record',
       record: { objectType: 'event', sourceId, payload: eventPayload(event), provenance: location, ...(updatedAt !== undefined ? { sourceUpdatedAt: updatedAt } : {}) },
     }
-    for (const party of [event.organizer, ...event.attendees]) {
-      const email = clean(party?.email)?.replace(/^mailto:/i, '')
-      if (email === undefined || !email.includes('@')) continue
-      // Calendar clients often put the address itself into CN: that is no name.
-      const cn = clean(party?.name)
-      const name = cn !== undefined && cn.replace(/^mailto:/i, '').toLowerCase() !== email.toLowerCase() ? cn : undefined
-      state.meetAttendee(email, name, location)
-    }
+    for (const { email, name } of eventParties(event)) state.meetAttendee(email, name, location)
     if (state.attendeesDue()) yield* attendeeItems(state)
   }
 }
