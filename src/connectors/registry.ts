@@ -1,5 +1,6 @@
 import type { SystemName } from '../schema/database.ts'
 import type { ApiConnector } from './api-contract.ts'
+import { googleApiConnector } from './google/api.ts'
 import { googleConnector } from './google/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
 import { slackConnector } from './slack/index.ts'
@@ -25,4 +26,5 @@ export function isSystemName(value: string): value is SystemName {
  * (connectors/api-contract.ts, docs/connectors.md). Keyed by the `system:` a connection names.
  */
 export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
+  google: googleApiConnector,
 }

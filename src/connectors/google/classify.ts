@@ -114,7 +114,8 @@ function httpFailure(error: unknown): HttpFailure | undefined {
   const status = numberField(response, 'status') ?? numberField(error, 'status')
   if (status === undefined) return undefined
   const data = field(response, 'data')
-  const url = stringField(field(error, 'config'), 'url') ?? stringField(field(response, 'config'), 'url')
+  // gaxios 8 keeps the request URL as a URL object.
+  const url = urlField(field(error, 'config')) ?? urlField(field(response, 'config'))
   const path = url === undefined ? undefined : pathOf(url)
   const retryAfterMs = retryAfter(field(response, 'headers'))
   if (data !== null && typeof data === 'object' && typeof (data as { error?: unknown }).error === 'string') {
@@ -164,6 +165,11 @@ function field(value: unknown, name: string): unknown {
 function numberField(value: unknown, name: string): number | undefined {
   const item = field(value, name)
   return typeof item === 'number' && Number.isInteger(item) ? item : undefined
+}
+
+function urlField(config: unknown): string | undefined {
+  const url = field(config, 'url')
+  return url instanceof URL ? url.href : typeof url === 'string' ? url : undefined
 }
 
 function stringField(value: unknown, name: string): string | undefined {
