@@ -43,6 +43,8 @@ interface PeopleListing {
   /** A deletion (a bare resourceName) names the record only when records are keyed by resourceName. */
   deletionsNameRecords: boolean
   list(clients: GoogleClients, page: { pageSize: number; pageToken?: string; syncToken?: string }, signal: AbortSignal): Promise<unknown>
+  /** The listing's envelope, checked (page-items.ts). */
+  envelope(data: unknown): { items: unknown[]; nextPageToken?: string | undefined; nextSyncToken?: string | undefined }
 }
 
 /**
@@ -63,6 +65,10 @@ const contacts: PeopleListing = {
     clients.request(signal, (options) =>
       clients.people.people.connections.list({ resourceName: 'people/me', personFields: PERSON_FIELDS, requestSyncToken: true, ...page }, options),
     ),
+  envelope: (data) => {
+    const { connections, ...paging } = parseEnvelope(connectionsPageSchema, data, 'people.connections.list')
+    return { items: connections ?? [], ...paging }
+  },
 }
 
 /**
@@ -78,6 +84,10 @@ const otherContacts: PeopleListing = {
   deletionsNameRecords: true,
   list: (clients, page, signal) =>
     clients.request(signal, (options) => clients.people.otherContacts.list({ readMask: OTHER_CONTACT_FIELDS, requestSyncToken: true, ...page }, options)),
+  envelope: (data) => {
+    const { otherContacts, ...paging } = parseEnvelope(otherContactsPageSchema, data, 'otherContacts.list')
+    return { items: otherContacts ?? [], ...paging }
+  },
 }
 
 export function contactsStream(clients: GoogleClients, settings: GoogleSettings): ApiStream<PeopleCursor> {
@@ -89,7 +99,6 @@ export function otherContactsStream(clients: GoogleClients, settings: GoogleSett
 }
 
 function peopleStream(listing: PeopleListing, clients: GoogleClients, pageSize: number): ApiStream<PeopleCursor> {
-  const envelopeSchema = listing.itemsKey === 'connections' ? connectionsPageSchema : otherContactsPageSchema
   return {
     name: listing.stream,
     mode: 'incremental',
@@ -102,10 +111,10 @@ function peopleStream(listing: PeopleListing, clients: GoogleClients, pageSize: 
       for (let page = 1; ; page += 1) {
         const location: ApiLocation = { endpoint: listing.endpoint, page }
         const request = { pageSize, ...(pageToken ? { pageToken } : {}), ...(syncToken ? { syncToken } : {}) }
+        // Items are read inside the request: a deletion that needs a full listing is classified with it.
         const { envelope, records, rejects } = await context.call({ what: `people ${listing.endpoint}` }, async (signal) => {
-          const body = parseEnvelope(envelopeSchema, await listing.list(clients, request, signal), listing.endpoint)
-          const items = (listing.itemsKey === 'connections' ? (body as z.infer<typeof connectionsPageSchema>).connections : (body as z.infer<typeof otherContactsPageSchema>).otherContacts) ?? []
-          return { envelope: body, ...peopleOfPage(listing, items, location, syncToken !== undefined) }
+          const envelope = listing.envelope(await listing.list(clients, request, signal))
+          return { envelope, ...peopleOfPage(listing, envelope.items, location, syncToken !== undefined) }
         })
         lostAny ||= rejects.length > 0
         pageToken = nonEmpty(envelope.nextPageToken)
