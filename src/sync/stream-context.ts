@@ -4,7 +4,7 @@
  * repeat and how often, how to share the credential's quota, and when a wait is too long to sleep
  * through (the stream stops with E_RATE_LIMITED, to be run again later from its committed cursor).
  */
-import type { ApiSession, CallOptions, StreamContext } from '../connectors/api-contract.ts'
+import { SourceError, type ApiSession, type CallOptions, type StreamContext } from '../connectors/api-contract.ts'
 import { CgError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { QuotaGovernor } from './quota-governor.ts'
@@ -119,15 +119,6 @@ async function waitForQuota(options: StreamContextOptions, what: string): Promis
   if (wait === 0) return
   if (wait > options.maxRateLimitWaitMs) throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s`)
   await options.sleep(wait)
-}
-
-/** The source refused a request for good (E_SOURCE); `sourceCode` is its own code, for a stream that can go on without it (a channel the bot is not in). */
-export class SourceError extends CgError {
-  readonly sourceCode: string
-  constructor(message: string, sourceCode: string, endpoint: string) {
-    super('E_SOURCE', message, { location: { endpoint } })
-    this.sourceCode = sourceCode
-  }
 }
 
 /** The stream stops for now: everything before it landed, and it can run again from `retryAt`. */

@@ -31,7 +31,6 @@ export const eventsCursor = z
     listing: z.object({ calendar: z.string().min(1), pageToken: z.string().min(1), syncToken: z.string().min(1).optional() }).strict().optional(),
   })
   .strict()
-  .nullable()
 export type EventsCursor = z.infer<typeof eventsCursor>
 
 const ENDPOINT = 'events.list'

@@ -25,7 +25,6 @@ export const peopleCursor = z
   .object({ syncToken: z.string().min(1).optional(), pageToken: z.string().min(1).optional() })
   .strict()
   .refine((cursor) => cursor.syncToken !== undefined || cursor.pageToken !== undefined, 'needs a syncToken or a pageToken')
-  .nullable()
 export type PeopleCursor = z.infer<typeof peopleCursor>
 
 /** What the normaliser reads, plus what a contact record is worth keeping (addresses, notes, links). */
@@ -123,7 +122,7 @@ function peopleStream(listing: PeopleListing, clients: GoogleClients, pageSize: 
         if (pageToken === undefined && nextSyncToken === undefined) {
           context.logger.warn({ stream: listing.stream }, `${listing.endpoint} ended without nextSyncToken; the next sync lists everything again`)
         }
-        const cursor: PeopleCursor =
+        const cursor: PeopleCursor | null =
           pageToken !== undefined ? { pageToken, ...(syncToken ? { syncToken } : {}) } : nextSyncToken !== undefined ? { syncToken: nextSyncToken } : null
         const completeListing = pageToken === undefined && syncToken === undefined && !lostAny
         yield { records, rejects, cursor, ...(completeListing ? { complete: [listing.objectType] } : {}) }

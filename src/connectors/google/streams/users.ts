@@ -15,7 +15,7 @@ import { itemReject, nonEmpty, parseEnvelope } from './page-items.ts'
  * (they appear only with showDeleted=true), so that inference is how deletions land. The cursor is
  * the page token while a pass is under way and null between passes.
  */
-export const usersCursor = z.object({ pageToken: z.string().min(1) }).strict().nullable()
+export const usersCursor = z.object({ pageToken: z.string().min(1) }).strict()
 export type UsersCursor = z.infer<typeof usersCursor>
 
 const ENDPOINT = 'users.list'
