@@ -7,7 +7,8 @@ import { readJsonArray, schemaReject } from '../../formats/json.ts'
 import type { ExportEntry, ExportItem, ExportSource, InputLocation, ReadContext, RejectedInput } from '../types.ts'
 import { contactCsvSourceId, readContactCsvRow } from './contacts-csv.ts'
 import { clean, stripHeaderTag } from './csv-cells.ts'
-import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type PrefixKind } from './detect.ts'
+import { contactSourceId } from './contact-key.ts'
+import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type JsonObjectType, type PrefixKind } from './detect.ts'
 import { attendeePayload, eventParties, eventSourceId } from './event-records.ts'
 import { directoryUserSchema, peoplePersonSchema } from './raw.ts'
 import { ReadState } from './read-state.ts'
@@ -154,7 +155,7 @@ export function personUpdatedAt(sources: { type?: string | undefined; updateTime
   return times.sort().at(-1)
 }
 
-async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'user' | 'contact', arrayPath: string[], state: ReadState): AsyncGenerator<ExportItem> {
+async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: JsonObjectType, arrayPath: string[], state: ReadState): AsyncGenerator<ExportItem> {
   for await (const { value, path } of readJsonArray(input, entry.location, { arrayPath })) {
     const location: InputLocation = { ...entry.location, path }
     if (objectType === 'user') {
@@ -184,7 +185,13 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
       yield { type: 'reject', reject: { ...schemaReject(parsed.error, entry.location, path, value), objectType } }
       continue
     }
-    const sourceId = parsed.data.resourceName.trim()
+    const deleted = parsed.data.metadata?.deleted === true
+    // Saved contacts are keyed like the Contacts CSV and the People API sync (first e-mail, contact-key.ts);
+    // other contacts, which only the API has, by their resourceName. A deleted saved contact (a sync
+    // page's `{resourceName, metadata: {deleted: true}}`) names no e-mail, so it names no record: it is
+    // left out, and a complete read infers the contact gone.
+    if (deleted && objectType === 'contact') continue
+    const sourceId = objectType === 'contact' ? contactSourceId(parsed.data) : parsed.data.resourceName.trim()
     const updatedAt = personUpdatedAt(parsed.data.metadata?.sources)
     yield {
       type: 'record',
@@ -195,7 +202,7 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
         provenance: location,
         ...(updatedAt !== undefined ? { sourceUpdatedAt: updatedAt } : {}),
         // A sync page (syncToken) returns removed contacts with metadata.deleted.
-        ...(parsed.data.metadata?.deleted === true ? { deleted: { reason: 'metadata.deleted' } } : {}),
+        ...(deleted ? { deleted: { reason: 'metadata.deleted' } } : {}),
       },
     }
   }
@@ -251,7 +258,7 @@ async function* readCsvFile(entry: ExportEntry, input: Readable, state: ReadStat
         }
         continue
       }
-      const sourceId = objectType === 'user' ? adminUserSourceId(item.values, emailHeader) : contactSourceId(item.values)
+      const sourceId = objectType === 'user' ? adminUserSourceId(item.values, emailHeader) : csvContactSourceId(item.values)
       if (typeof sourceId !== 'string') {
         // No key, so no record of it can exist already: not a reason to withhold completeness.
         const message = `${describeLocation(location)}: ${sourceId.message}`
@@ -282,7 +289,7 @@ function adminUserSourceId(values: Record<string, string>, emailHeader: string |
   return email.toLowerCase()
 }
 
-function contactSourceId(values: Record<string, string>): string | { code: string; message: string } {
+function csvContactSourceId(values: Record<string, string>): string | { code: string; message: string } {
   return (
     contactCsvSourceId(readContactCsvRow(values)) ?? {
       code: 'E_GOOGLE_CONTACT_NO_KEY',
