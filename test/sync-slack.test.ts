@@ -124,7 +124,7 @@ describe.each(databaseTargets())('Slack sync on the $name database', (target) =>
     expect(third.records).toMatchObject({ new: 2, changed: 2 }) // the two messages; the user and the thread's parent (reply_count)
     const reply = await store.db.selectFrom('source_records').select('payload').where('source_id', '=', `${channel.id}:${later(newest.ts, 120)}`).executeTakeFirst()
     expect(reply?.payload).toMatchObject({ text: 'a late reply', thread_ts: newest.ts })
-  })
+  }, 180_000)
 
   it('marks a conversation gone from a complete listing as deleted, with its members', async () => {
     await fresh()
@@ -176,7 +176,7 @@ describe.each(databaseTargets())('Slack sync on the $name database', (target) =>
     } finally {
       await reference.dispose()
     }
-  })
+  }, 300_000)
 
   it('reads nothing from a far-future cursor, and refuses a malformed one without touching it', async () => {
     await fresh()

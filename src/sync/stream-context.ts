@@ -8,7 +8,9 @@ import { SourceError, type ApiSession, type CallOptions, type StreamContext } fr
 import { CgError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { QuotaGovernor } from './quota-governor.ts'
-import { redactSecrets, type Secret } from './secret.ts'
+import type { Clock } from '../deps.ts'
+import type { ConnectionEntry } from './connections-config.ts'
+import { redactSecrets, secretsIn, type Secret } from './secret.ts'
 
 export interface StreamContextOptions {
   connection: string
@@ -43,6 +45,29 @@ class RequestTimeout extends Error {
     super(`no answer within ${ms} ms`)
   }
 }
+
+/** The context for one read of a configured connection, with its limits and secrets. */
+export function connectionContext(
+  entry: ConnectionEntry,
+  session: ApiSession,
+  run: { governor: QuotaGovernor; full: boolean; sleep: (ms: number) => Promise<void>; clock: Clock; logger: Logger },
+): StreamContext {
+  return createStreamContext({
+    connection: entry.name,
+    session,
+    governor: run.governor,
+    requestTimeoutMs: entry.requestTimeoutMs,
+    maxRateLimitWaitMs: entry.maxRateLimitWaitMs,
+    full: run.full,
+    secrets: secretsIn(entry.settings),
+    sleep: run.sleep,
+    now: () => run.clock.now(),
+    logger: run.logger,
+  })
+}
+
+/** Real waiting, for everything but tests. */
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function createStreamContext(options: StreamContextOptions): StreamContext {
   const listings = new Map<string, Set<string>>()
