@@ -12,10 +12,8 @@ import { openExportSource } from '../src/formats/export-source.ts'
 import { runImport } from '../src/pipeline/run-import.ts'
 import { parseConnectionsFile, type ConnectionEntry } from '../src/sync/connections-config.ts'
 import { catalogOf } from '../src/sync/load-connections.ts'
-import { QuotaGovernor } from '../src/sync/quota-governor.ts'
 import { runSync, type SyncReport, type SyncRequest } from '../src/sync/run-sync.ts'
-import { secretsIn } from '../src/sync/secret.ts'
-import { createStreamContext } from '../src/sync/stream-context.ts'
+import { checkConnection } from '../src/sync/check-connection.ts'
 import { startGoogleFake, type GoogleFake } from './fakes/google/google-fake.ts'
 import { loadGoogleTenant } from './fakes/google/tenant.ts'
 import { databaseTargets, truncateAll, type TestDatabase } from './support/test-databases.ts'
@@ -449,26 +447,11 @@ describe.each(databaseTargets())('Google live sync on the $name database', (targ
   }
 
   describe('check', () => {
-    function context(entry: ConnectionEntry) {
-      const session = entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
-      const streamContext = createStreamContext({
-        connection: entry.name,
-        session,
-        governor: new QuotaGovernor(1),
-        requestTimeoutMs: 2000,
-        maxRateLimitWaitMs: 0,
-        full: false,
-        secrets: secretsIn(entry.settings),
-        sleep: () => Promise.resolve(),
-        now: () => new Date(now),
-        logger: deps.logger,
-      })
-      return { session, streamContext }
-    }
+    /** `customer-graph check <connection>`'s own path: the connector's check through the sync's request handling. */
+    const check = (entry: ConnectionEntry) => checkConnection(deps, entry, () => Promise.resolve())
 
     it('verifies the refresh token and each API with one-item calls, reading no records', async () => {
-      const { session, streamContext } = context(connection())
-      const result = await session.check(streamContext)
+      const result = await check(connection())
       expect(result).toMatchObject({ identity: expect.stringContaining('Customer meetings') as string, account: expect.stringContaining(fake.state.tenant.customerId) as string })
       expect(result.scopes.map((scope) => [scope.neededBy, scope.granted])).toEqual([
         [['users'], true],
@@ -488,8 +471,7 @@ describe.each(databaseTargets())('Google live sync on the $name database', (targ
     it('names the stream a missing scope blocks, and a sync of that stream fails with the scope in the error', async () => {
       fake.state.grantedScopes.delete('https://www.googleapis.com/auth/contacts.other.readonly')
       const entry = connection()
-      const { session, streamContext } = context(entry)
-      const result = await session.check(streamContext)
+      const result = await check(entry)
       expect(result.scopes.filter((scope) => !scope.granted)).toEqual([{ name: 'https://www.googleapis.com/auth/contacts.other.readonly', granted: false, neededBy: ['other_contacts'] }])
       const before = fake.state.calls.length
       const report = await sync(entry)
@@ -499,8 +481,7 @@ describe.each(databaseTargets())('Google live sync on the $name database', (targ
     })
 
     it('refused credentials end the check with E_AUTH and no secret', async () => {
-      const { session, streamContext } = context(connection({ environment: { GOOGLE_CLIENT_SECRET: 'wrong-secret-0815' } }))
-      const error = await session.check(streamContext).then(
+      const error = await check(connection({ environment: { GOOGLE_CLIENT_SECRET: 'wrong-secret-0815' } })).then(
         () => undefined,
         (failure: unknown) => failure,
       )
