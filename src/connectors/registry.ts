@@ -1,6 +1,7 @@
 import type { SystemName } from '../schema/database.ts'
 import type { ApiConnector } from './api-contract.ts'
 import { salesforceApiConnector } from './salesforce/api.ts'
+import { googleApiConnector } from './google/api.ts'
 import { googleConnector } from './google/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
 import { slackApiConnector } from './slack/api.ts'
@@ -29,4 +30,5 @@ export function isSystemName(value: string): value is SystemName {
 export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
   slack: slackApiConnector,
   salesforce: salesforceApiConnector,
+  google: googleApiConnector,
 }

@@ -13,13 +13,16 @@ import { sniffJson, type JsonShape, type SniffedMember } from './json-sniff.ts'
 export const SNIFF_BYTES = 64 * 1024
 
 export type PrefixKind =
-  | { kind: 'json-array'; objectType: 'user' | 'contact'; arrayPath: string[] }
+  | { kind: 'json-array'; objectType: JsonObjectType; arrayPath: string[] }
   /** The JSON says what it is but an array is not where it must be (`users` is an object …). */
-  | { kind: 'json-shape-error'; objectType: 'user' | 'contact'; path: string; message: string }
+  | { kind: 'json-shape-error'; objectType: JsonObjectType; path: string; message: string }
   | { kind: 'ics' }
   /** Possibly a CSV: its header row decides. */
   | { kind: 'csv' }
   | { kind: 'skip'; reason: string }
+
+/** Directory users, People connections (saved contacts), People otherContacts. */
+export type JsonObjectType = 'user' | 'contact' | 'other_contact'
 
 export type CsvKind = { kind: 'admin-users' } | { kind: 'contacts'; generation: ContactsGeneration }
 
@@ -61,7 +64,7 @@ function memberText(members: Map<string, SniffedMember> | undefined, key: string
 function arrayMember(
   members: Map<string, SniffedMember>,
   key: string,
-  objectType: 'user' | 'contact',
+  objectType: JsonObjectType,
   what: string,
 ): PrefixKind | undefined {
   const member = members.get(key)
@@ -88,7 +91,8 @@ function classifyJson(name: string, shape: JsonShape): PrefixKind {
       return { kind: 'json-array', objectType: 'user', arrayPath: [] }
     }
     if (kind === 'people#person' || PERSON_KEYS.some((key) => element?.has(key))) {
-      return { kind: 'json-array', objectType: 'contact', arrayPath: [] }
+      const otherContacts = memberText(element, 'resourceName')?.startsWith('otherContacts/') === true
+      return { kind: 'json-array', objectType: otherContacts ? 'other_contact' : 'contact', arrayPath: [] }
     }
     return {
       kind: 'skip',
@@ -110,7 +114,7 @@ function classifyJson(name: string, shape: JsonShape): PrefixKind {
   }
   const people =
     arrayMember(members, 'connections', 'contact', 'People API Person objects') ??
-    arrayMember(members, 'otherContacts', 'contact', 'People API Person objects')
+    arrayMember(members, 'otherContacts', 'other_contact', 'People API Person objects')
   if (people) return people
   if (members.has('people')) {
     return {

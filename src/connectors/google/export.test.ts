@@ -288,14 +288,19 @@ describe('Directory and People API JSON', () => {
     expect(normalizeAll(items)[0]?.records[0]).toMatchObject({ internal: true, name: { full: 'Grace Hopper' } })
   })
 
-  it('reads People API connections and otherContacts', async () => {
+  it('reads People API connections keyed like the Contacts CSV, and otherContacts by resourceName', async () => {
     const items = await read(await write('connections.json', PEOPLE_CONNECTIONS))
-    expect(ids(items)).toEqual(['contact people/c1', 'contact people/c2'])
+    // The deleted person names no e-mail, so no record: the complete read speaks for it.
+    expect(ids(items)).toEqual(['contact email:jean@eniac.example'])
     expect(records(items)[0]?.sourceUpdatedAt).toBe('2024-02-03T04:05:06.789Z')
-    expect(records(items)[1]?.deleted).toEqual({ reason: 'metadata.deleted' })
     expect(completes(items)).toEqual(['contact'])
-    const other = await read(await write('other.json', JSON.stringify({ otherContacts: [{ resourceName: 'otherContacts/c3' }] })))
-    expect(ids(other)).toEqual(['contact otherContacts/c3'])
+    const otherPage = { otherContacts: [{ resourceName: 'otherContacts/c3', emailAddresses: [{ value: 'met@x.example' }] }, { resourceName: 'otherContacts/c4', metadata: { deleted: true } }] }
+    const other = await read(await write('other.json', JSON.stringify(otherPage)))
+    expect(ids(other)).toEqual(['other_contact otherContacts/c3', 'other_contact otherContacts/c4'])
+    expect(records(other)[1]?.deleted).toEqual({ reason: 'metadata.deleted' })
+    expect(completes(other)).toEqual(['other_contact'])
+    const bare = await read(await write('bare-other.json', JSON.stringify([{ resourceName: 'otherContacts/c5' }])))
+    expect(ids(bare)).toEqual(['other_contact otherContacts/c5'])
   })
 
   it('rejects elements of the wrong shape with their JSON path and keeps the good ones', async () => {

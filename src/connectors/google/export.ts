@@ -7,7 +7,9 @@ import { readJsonArray, schemaReject } from '../../formats/json.ts'
 import type { ExportEntry, ExportItem, ExportSource, InputLocation, ReadContext, RejectedInput } from '../types.ts'
 import { contactCsvSourceId, readContactCsvRow } from './contacts-csv.ts'
 import { clean, stripHeaderTag } from './csv-cells.ts'
-import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type PrefixKind } from './detect.ts'
+import { contactSourceId } from './contact-key.ts'
+import { classifyCsvHeader, classifyPrefix, hasAdminHeaderTags, isUtf16, SNIFF_BYTES, unrecognisedCsvReason, type CsvKind, type JsonObjectType, type PrefixKind } from './detect.ts'
+import { attendeePayload, eventParties, eventSourceId } from './event-records.ts'
 import { directoryUserSchema, peoplePersonSchema } from './raw.ts'
 import { ReadState } from './read-state.ts'
 import { utf16ToUtf8 } from './utf16.ts'
@@ -50,8 +52,7 @@ export async function* readGoogleExport(source: ExportSource, context: ReadConte
  */
 function* attendeeItems(state: ReadState): Generator<ExportItem> {
   for (const [sourceId, { email, name, location }] of state.drainAttendees()) {
-    const payload = { email, ...(name !== undefined ? { name } : {}) }
-    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload, provenance: location, inferred: true } }
+    yield { type: 'record', record: { objectType: 'calendar_attendee', sourceId, payload: attendeePayload(email, name), provenance: location, inferred: true } }
   }
 }
 
@@ -147,14 +148,14 @@ function isoTimeOrUndefined(value: string | undefined): string | undefined {
 // ---- JSON: Directory API users, People API connections / otherContacts ----
 
 /** People API: the CONTACT source's update time, else the latest of the sources'. */
-function personUpdatedAt(sources: { type?: string | undefined; updateTime?: string | undefined }[] | undefined): string | undefined {
+export function personUpdatedAt(sources: { type?: string | undefined; updateTime?: string | undefined }[] | undefined): string | undefined {
   const contact = sources?.find((source) => source.type === 'CONTACT')?.updateTime
   if (contact !== undefined) return isoTimeOrUndefined(contact)
   const times = (sources ?? []).map((source) => isoTimeOrUndefined(source.updateTime)).filter((time): time is string => time !== undefined)
   return times.sort().at(-1)
 }
 
-async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'user' | 'contact', arrayPath: string[], state: ReadState): AsyncGenerator<ExportItem> {
+async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: JsonObjectType, arrayPath: string[], state: ReadState): AsyncGenerator<ExportItem> {
   for await (const { value, path } of readJsonArray(input, entry.location, { arrayPath })) {
     const location: InputLocation = { ...entry.location, path }
     if (objectType === 'user') {
@@ -184,7 +185,13 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
       yield { type: 'reject', reject: { ...schemaReject(parsed.error, entry.location, path, value), objectType } }
       continue
     }
-    const sourceId = parsed.data.resourceName.trim()
+    const deleted = parsed.data.metadata?.deleted === true
+    // Saved contacts are keyed like the Contacts CSV and the People API sync (first e-mail, contact-key.ts);
+    // other contacts, which only the API has, by their resourceName. A deleted saved contact (a sync
+    // page's `{resourceName, metadata: {deleted: true}}`) names no e-mail, so it names no record: it is
+    // left out, and a complete read infers the contact gone.
+    if (deleted && objectType === 'contact') continue
+    const sourceId = objectType === 'contact' ? contactSourceId(parsed.data) : parsed.data.resourceName.trim()
     const updatedAt = personUpdatedAt(parsed.data.metadata?.sources)
     yield {
       type: 'record',
@@ -195,7 +202,7 @@ async function* readJsonFile(entry: ExportEntry, input: Readable, objectType: 'u
         provenance: location,
         ...(updatedAt !== undefined ? { sourceUpdatedAt: updatedAt } : {}),
         // A sync page (syncToken) returns removed contacts with metadata.deleted.
-        ...(parsed.data.metadata?.deleted === true ? { deleted: { reason: 'metadata.deleted' } } : {}),
+        ...(deleted ? { deleted: { reason: 'metadata.deleted' } } : {}),
       },
     }
   }
@@ -251,7 +258,7 @@ async function* readCsvFile(entry: ExportEntry, input: Readable, state: ReadStat
         }
         continue
       }
-      const sourceId = objectType === 'user' ? adminUserSourceId(item.values, emailHeader) : contactSourceId(item.values)
+      const sourceId = objectType === 'user' ? adminUserSourceId(item.values, emailHeader) : csvContactSourceId(item.values)
       if (typeof sourceId !== 'string') {
         // No key, so no record of it can exist already: not a reason to withhold completeness.
         const message = `${describeLocation(location)}: ${sourceId.message}`
@@ -282,7 +289,7 @@ function adminUserSourceId(values: Record<string, string>, emailHeader: string |
   return email.toLowerCase()
 }
 
-function contactSourceId(values: Record<string, string>): string | { code: string; message: string } {
+function csvContactSourceId(values: Record<string, string>): string | { code: string; message: string } {
   return (
     contactCsvSourceId(readContactCsvRow(values)) ?? {
       code: 'E_GOOGLE_CONTACT_NO_KEY',
@@ -292,11 +299,6 @@ function contactSourceId(values: Record<string, string>): string | { code: strin
 }
 
 // ---- iCalendar ----
-
-function eventSourceId(event: IcsEvent): string {
-  const recurrenceId = clean(event.recurrenceId)
-  return recurrenceId === undefined ? event.uid.trim() : `${event.uid.trim()}@${recurrenceId}`
-}
 
 /** The event as landed: JSON-safe, without absent fields. */
 function eventPayload(event: IcsEvent): Record<string, unknown> {
@@ -332,14 +334,7 @@ async function* readIcsFile(entry: ExportEntry, input: Readable, state: ReadStat
       type: 'record',
       record: { objectType: 'event', sourceId, payload: eventPayload(event), provenance: location, ...(updatedAt !== undefined ? { sourceUpdatedAt: updatedAt } : {}) },
     }
-    for (const party of [event.organizer, ...event.attendees]) {
-      const email = clean(party?.email)?.replace(/^mailto:/i, '')
-      if (email === undefined || !email.includes('@')) continue
-      // Calendar clients often put the address itself into CN: that is no name.
-      const cn = clean(party?.name)
-      const name = cn !== undefined && cn.replace(/^mailto:/i, '').toLowerCase() !== email.toLowerCase() ? cn : undefined
-      state.meetAttendee(email, name, location)
-    }
+    for (const { email, name } of eventParties(event)) state.meetAttendee(email, name, location)
     if (state.attendeesDue()) yield* attendeeItems(state)
   }
 }

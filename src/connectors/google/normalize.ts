@@ -3,7 +3,9 @@ import type { Meeting, Person } from '../../schema/canonical.ts'
 import { refTo, type LandedRecord, type NormalizeContext, type NormalizeIssue, type NormalizeResult } from '../types.ts'
 import { contactCsvSourceId, readContactCsvRow } from './contacts-csv.ts'
 import { cellReader, clean } from './csv-cells.ts'
+import { icsViewOfApiEvent } from './api-event.ts'
 import {
+  calendarApiEventSchema,
   calendarAttendeeSchema,
   calendarEventSchema,
   csvRowSchema,
@@ -17,8 +19,9 @@ import {
 
 /**
  * Google raw records → canonical records. Pure: no IO, no clock. Which payload shape a record has is
- * told by its content: Directory API users carry `primaryEmail`, People API persons `resourceName`;
- * everything else of those object types is a CSV row (headers as the file stated them).
+ * told by its content: Directory API users carry `primaryEmail`, People API persons `resourceName`,
+ * Calendar API events `iCalUID`; other users and contacts are CSV rows (headers as the file stated
+ * them), other events VEVENTs as the .ics reader parsed them.
  */
 export function normalizeGoogleRecord(record: LandedRecord, _context: NormalizeContext): NormalizeResult {
   switch (record.objectType) {
@@ -30,8 +33,14 @@ export function normalizeGoogleRecord(record: LandedRecord, _context: NormalizeC
       return 'resourceName' in record.payload
         ? withPayload(record, peoplePersonSchema, normalizePeopleContact)
         : withPayload(record, csvRowSchema, normalizeCsvContact)
+    case 'other_contact':
+      // People API otherContacts: addresses met in mail and invitations, never saved as contacts.
+      return withPayload(record, peoplePersonSchema, normalizePeopleContact)
     case 'event':
-      return withPayload(record, calendarEventSchema, normalizeEvent)
+      // Calendar API events carry iCalUID; they are read through the iCalendar view of an .ics export.
+      return 'iCalUID' in record.payload
+        ? withPayload(record, calendarApiEventSchema, (event) => normalizeEvent(icsViewOfApiEvent(event)))
+        : withPayload(record, calendarEventSchema, normalizeEvent)
     case 'calendar_attendee':
       return withPayload(record, calendarAttendeeSchema, (attendee) => ({
         records: [
@@ -52,7 +61,7 @@ export function normalizeGoogleRecord(record: LandedRecord, _context: NormalizeC
         issues: [
           {
             code: 'E_GOOGLE_OBJECT_TYPE',
-            message: `Google record ${record.sourceId} has object type "${record.objectType}"; expected user, contact, event or calendar_attendee.`,
+            message: `Google record ${record.sourceId} has object type "${record.objectType}"; expected user, contact, other_contact, event or calendar_attendee.`,
           },
         ],
       }

@@ -120,3 +120,57 @@ export const calendarAttendeeSchema = z.looseObject({
   name: optionalText,
 })
 export type CalendarAttendee = z.infer<typeof calendarAttendeeSchema>
+
+// ---- Calendar API (calendar#event) ----
+
+const apiEventTime = z.looseObject({ date: optionalText, dateTime: optionalText, timeZone: optionalText })
+
+const apiEventParty = z.looseObject({
+  email: optionalText,
+  displayName: optionalText,
+  optional: z.boolean().optional(),
+  resource: z.boolean().optional(),
+  responseStatus: optionalText,
+})
+
+/** An event as events.list returns it (not cancelled); its iCalendar UID is its key, as in an .ics export. */
+export const calendarApiEventSchema = z.looseObject({
+  id: z.string().regex(/\S/, 'must not be blank'),
+  iCalUID: z.string().regex(/\S/, 'must not be blank'),
+  status: optionalText,
+  summary: optionalText,
+  description: optionalText,
+  location: optionalText,
+  start: apiEventTime.refine((time) => time.date !== undefined || time.dateTime !== undefined, 'needs date or dateTime'),
+  end: apiEventTime.optional(),
+  /** Set on an occurrence of a recurring event; without singleEvents only changed occurrences are listed. */
+  recurringEventId: optionalText,
+  originalStartTime: apiEventTime.optional(),
+  organizer: apiEventParty.optional(),
+  attendees: z.array(apiEventParty).optional(),
+  sequence: z.number().optional(),
+  updated: optionalText,
+})
+export type CalendarApiEvent = z.infer<typeof calendarApiEventSchema>
+
+/**
+ * A cancelled event. Incremental syncs return deletions as `{kind, etag, id, status: "cancelled"}`
+ * (plus recurringEventId and originalStartTime for an occurrence): "deleted events are only guaranteed
+ * to have the id field populated", so the iCalUID the record is keyed by is usually missing.
+ */
+export const calendarApiCancelledSchema = z.looseObject({
+  id: z.string().regex(/\S/, 'must not be blank'),
+  status: z.literal('cancelled'),
+  iCalUID: optionalText,
+  recurringEventId: optionalText,
+  originalStartTime: apiEventTime.optional(),
+})
+
+// ---- API list envelopes: only paging is relied on; each item is checked on its own ----
+
+const pageToken = z.string().optional()
+
+export const usersPageSchema = z.looseObject({ users: z.array(z.unknown()).optional(), nextPageToken: pageToken })
+export const connectionsPageSchema = z.looseObject({ connections: z.array(z.unknown()).optional(), nextPageToken: pageToken, nextSyncToken: pageToken })
+export const otherContactsPageSchema = z.looseObject({ otherContacts: z.array(z.unknown()).optional(), nextPageToken: pageToken, nextSyncToken: pageToken })
+export const eventsPageSchema = z.looseObject({ items: z.array(z.unknown()).optional(), nextPageToken: pageToken, nextSyncToken: pageToken, summary: optionalText })

@@ -326,4 +326,20 @@ describe('faults, retries and auth', () => {
     expect((await failure(admin.users.list({ customer: 'my_customer' }))).status).toBe(403)
     expect(fake.state.calls.map((call) => `${call.api}:${call.status}`)).toEqual(['directory:403', 'token:200', 'directory:403'])
   })
+
+  it('answers 403 insufficient scope for a listing whose scope the token lacks, in each API\'s error format', async () => {
+    fake.state.grantedScopes.delete('https://www.googleapis.com/auth/contacts.other.readonly')
+    fake.state.grantedScopes.delete('https://www.googleapis.com/auth/calendar.readonly')
+    const { admin, people, calendar } = api()
+    expect((await admin.users.list({ customer: 'my_customer', maxResults: 1 })).data.users).toHaveLength(1)
+    expect((await people.people.connections.list({ resourceName: 'people/me', personFields: 'names', pageSize: 1 })).status).toBe(200)
+    const other = await failure(people.otherContacts.list({ readMask: 'names' }))
+    expect(other.status).toBe(403)
+    expect(other.response?.data.error).toMatchObject({ status: 'PERMISSION_DENIED', details: [{ reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] })
+    const events = await failure(calendar.events.list({ calendarId: 'primary' }))
+    expect(events.response?.data.error.errors?.[0]).toMatchObject({ reason: 'insufficientPermissions' })
+    // A broader scope covers the narrow one.
+    fake.state.grantedScopes.add('https://www.googleapis.com/auth/calendar')
+    expect((await calendar.events.list({ calendarId: 'primary', maxResults: 1 })).status).toBe(200)
+  })
 })

@@ -50,7 +50,27 @@ export interface GoogleFakeOptions {
   client?: { id: string; secret: string }
   /** Milliseconds since the epoch; default the tenant's clock. People sync tokens expire 7 days after issue. */
   clock?: () => number
+  /** Scopes every access token carries (default GOOGLE_READ_SCOPES); a call outside them answers 403. */
+  scopes?: string[]
 }
+
+const AUTH = 'https://www.googleapis.com/auth/'
+
+/** The read-only scopes of the four listings the sync uses. */
+export const GOOGLE_READ_SCOPES = [`${AUTH}admin.directory.user.readonly`, `${AUTH}contacts.readonly`, `${AUTH}contacts.other.readonly`, `${AUTH}calendar.readonly`]
+
+/** Which scopes let a path be read (the narrow read-only one, or a broader one), and the method Google names in the 403. */
+const scopeRules: { path: RegExp; scopes: string[]; service: string; method: string }[] = [
+  { path: /^\/admin\/directory\/v1\/users/, scopes: [`${AUTH}admin.directory.user.readonly`, `${AUTH}admin.directory.user`], service: 'admin.googleapis.com', method: 'ccc.hosted.frontend.directory.v1.DirectoryUsers.List' },
+  { path: /^\/v1\/people\//, scopes: [`${AUTH}contacts.readonly`, `${AUTH}contacts`], service: 'people.googleapis.com', method: 'google.people.v1.PeopleService.ListConnections' },
+  { path: /^\/v1\/otherContacts/, scopes: [`${AUTH}contacts.other.readonly`], service: 'people.googleapis.com', method: 'google.people.v1.OtherContacts.ListOtherContacts' },
+  {
+    path: /^\/calendar\/v3\//,
+    scopes: [`${AUTH}calendar.readonly`, `${AUTH}calendar`, `${AUTH}calendar.events.readonly`, `${AUTH}calendar.events`],
+    service: 'calendar-json.googleapis.com',
+    method: 'calendar.v3.Events.List',
+  },
+]
 
 interface PendingFault {
   api: GoogleApi | '*'
@@ -87,6 +107,8 @@ export class GoogleFakeState {
   readonly refreshTokens: Set<string>
   readonly client: { id: string; secret: string } | undefined
   readonly clock: () => number
+  /** The scopes access tokens carry; change it to take a scope away (then refresh, as a user re-consenting would). */
+  readonly grantedScopes: Set<string>
   readonly calls: CallRecord[] = []
   private faults: PendingFault[] = []
   /** @internal */ readonly syncTokens = new Map<string, SyncTokenRecord>()
@@ -99,6 +121,7 @@ export class GoogleFakeState {
     this.refreshTokens = new Set(options.refreshTokens ?? ['1//fake-refresh-token'])
     this.client = options.client
     this.clock = options.clock ?? options.tenant.clock
+    this.grantedScopes = new Set(options.scopes ?? GOOGLE_READ_SCOPES)
   }
 
   /** The next `times` calls to `api` ('*' = any, the token endpoint included) meet `fault`; faults queue in order. */
@@ -273,6 +296,19 @@ function unauthenticated(api: GoogleApi): ApiError {
   return v1Error(401, 'authError', message, { location: 'Authorization', locationType: 'header' })
 }
 
+/**
+ * 403 for a token without the scope (as Google answers it): v1 APIs list reason insufficientPermissions
+ * and add an ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT; People has the ErrorInfo alone.
+ */
+function insufficientScope(api: GoogleApi, rule: { service: string; method: string }): ApiError {
+  const message = 'Request had insufficient authentication scopes.'
+  const info = { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: rule.service, method: rule.method } }
+  if (api === 'people') return new ApiError(403, 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', { error: { code: 403, message, status: 'PERMISSION_DENIED', details: [info] } })
+  return new ApiError(403, 'insufficientPermissions', {
+    error: { code: 403, message, errors: [{ message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' }], status: 'PERMISSION_DENIED', details: [info] },
+  })
+}
+
 // ---- HTTP ----
 
 interface Answer {
@@ -367,7 +403,7 @@ function token(state: GoogleFakeState, method: string, form: Record<string, stri
     body: {
       access_token: state.issueAccessToken(),
       expires_in: 3599,
-      scope: 'https://www.googleapis.com/auth/admin.directory.user.readonly https://www.googleapis.com/auth/contacts.readonly https://www.googleapis.com/auth/contacts.other.readonly https://www.googleapis.com/auth/calendar.readonly',
+      scope: [...state.grantedScopes].join(' '),
       token_type: 'Bearer',
     },
   }
@@ -378,6 +414,8 @@ function token(state: GoogleFakeState, method: string, form: Record<string, stri
 function route(state: GoogleFakeState, api: GoogleApi, request: IncomingMessage, url: URL): Answer {
   const accessToken = bearer(request.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined
   if (accessToken === undefined || !state.accessTokens.has(accessToken)) throw unauthenticated(api)
+  const rule = scopeRules.find((candidate) => candidate.path.test(url.pathname))
+  if (rule && !rule.scopes.some((scope) => state.grantedScopes.has(scope))) throw insufficientScope(api, rule)
   if (request.method !== 'GET') throw v1Error(405, 'httpMethodNotAllowed', `Method ${request.method ?? ''} is not allowed by the fake (read-only).`)
   const q = url.searchParams
   const path = url.pathname
