@@ -16,6 +16,10 @@ export type ErrorCode =
   | 'E_AUTH'
   | 'E_FORBIDDEN'
   | 'E_RATE_LIMITED'
+  | 'E_PAGINATION_LOOP'
+  | 'E_STATE_INVALID'
+  | 'E_SOURCE'
+  | 'E_SOURCE_UNAVAILABLE'
   | 'E_INTERNAL'
 
 /** Where in the input a problem sits: a file and line, an archive entry, a JSON path, a parameter. */

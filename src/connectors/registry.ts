@@ -1,4 +1,5 @@
 import type { SystemName } from '../schema/database.ts'
+import type { ApiConnector } from './api-contract.ts'
 import { googleConnector } from './google/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
 import { slackConnector } from './slack/index.ts'
@@ -17,4 +18,11 @@ export const exportConnectors: Record<SystemName, ExportConnector> = {
 
 export function isSystemName(value: string): value is SystemName {
   return (SYSTEM_NAMES as readonly string[]).includes(value)
+}
+
+/**
+ * The built-in live-API connectors, registered through the same contract a connector module uses
+ * (connectors/api-contract.ts, docs/connectors.md). Keyed by the `system:` a connection names.
+ */
+export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
 }

@@ -7,10 +7,10 @@ import { ChannelDirectory } from './channel-directory.ts'
 import { conversationTypeFromFlags } from './conversation-type.ts'
 import { classifyEntry, readPhase, type EntryKind } from './entry-kind.ts'
 import { channelNamePrefix, unknownChannelId } from './normalize.ts'
-import { channelFileTypes, slackChannelSchema, slackMessageSchema, slackUserSchema, type ConversationType, type SlackChannel, type SlackMessage } from './raw.ts'
+import { channelFileTypes, slackChannelSchema, slackMessageSchema, slackUserSchema, type ConversationType, type SlackMessage } from './raw.ts'
 import { parseReadOptions, type SlackReadOptions } from './read-options.ts'
-import { redactMessage, redactText, redactTokens } from './redact.ts'
-import { epochSecondsToIso, slackTsToIso } from './time.ts'
+import { channelRecords, foreignSenderTeam, inferredSenderRecord, messageRecord, userRecord } from './records.ts'
+import { redactText } from './redact.ts'
 import { TeamCounter } from './workspace-teams.ts'
 
 /**
@@ -243,23 +243,10 @@ function userItem(value: unknown, location: InputLocation, path: string, state: 
   // Grid org exports list a user in org_users.json and again in each workspace's users.json.
   if (state.userIds.has(user.id)) return undefined
   state.userIds.add(user.id)
-  return {
-    type: 'record',
-    record: {
-      objectType: 'user',
-      sourceId: user.id,
-      payload: redactTokens(user),
-      ...definedTime(epochSecondsToIso(user.updated)),
-      provenance: { ...location, path },
-    },
-  }
+  return { type: 'record', record: userRecord(user, { ...location, path }) }
 }
 
-/**
- * A channel record, then one `channel_member` record per member. A workspace's #general lists every
- * member (150k at a large company): as one record its links would not fit a bounded page, so each
- * membership is a small record of its own, as the paginated conversations.members API returns them.
- */
+/** A channel's records (records.ts): the channel, its members, the Slack Connect teams it reaches. */
 function* channelItems(
   value: unknown,
   location: InputLocation,
@@ -279,47 +266,8 @@ function* channelItems(
   if (state.channelIds.has(channel.id)) return
   state.channelIds.add(channel.id)
   const conversationType = exportFile?.type ?? conversationTypeFromFlags(parsed.data)
-  const memberIds = [...new Set((members ?? []).map((id) => id.trim()).filter((id) => id !== ''))]
-  yield {
-    type: 'record',
-    record: {
-      objectType: 'channel',
-      sourceId: channel.id,
-      payload: redactTokens({ ...channel, conversation_type: conversationType, ...(members ? { member_count: memberIds.length } : {}) }),
-      provenance: { ...location, path },
-    },
-  }
-  for (const [index, userId] of memberIds.entries()) {
-    yield {
-      type: 'record',
-      record: { objectType: 'channel_member', sourceId: `${channel.id}:${userId}`, payload: { channel: channel.id, user: userId }, provenance: { ...location, path: `${path}.members[${index}]` } },
-    }
-  }
-  for (const teamId of foreignTeams(parsed.data, state)) {
-    // Named by the channel that reaches it: exports carry no foreign team's name. A team shared
-    // through several channels is named by the first one read, and later copies are folded into it.
-    const payload = { id: teamId, ...(channel.name ? { channel: channel.name } : {}) }
-    yield { type: 'record', record: { objectType: 'team', sourceId: teamId, payload, provenance: { ...location, path }, inferred: true } }
-  }
-}
-
-/**
- * The Slack Connect teams a shared channel reaches: its shared and connected team ids that are not
- * ours. Only with our own team known (users files, option ownTeamId): Slack lists the host team
- * among shared_team_ids, and without knowing which one is ours our own workspace would become a
- * customer's.
- */
-function foreignTeams(channel: SlackChannel, state: ReadState): string[] {
-  if (state.ownTeamIds.size === 0 || (channel.is_ext_shared !== true && channel.is_shared !== true)) return []
-  const ours = new Set([...state.ownTeamIds, ...(channel.internal_team_ids ?? [])])
-  const context = channel.context_team_id?.trim()
-  if (context) ours.add(context)
-  const foreign = new Set<string>()
-  for (const id of [...(channel.shared_team_ids ?? []), ...(channel.connected_team_ids ?? [])]) {
-    const teamId = id.trim()
-    if (teamId !== '' && !ours.has(teamId)) foreign.add(teamId)
-  }
-  return [...foreign].sort()
+  const records = channelRecords(channel, conversationType, members, state.ownTeamIds, { ...location, path }, (index) => ({ ...location, path: `${path}.members[${index}]` }))
+  for (const record of records) yield { type: 'record', record }
 }
 
 /** A message record, preceded by a user record for a Slack Connect sender not seen before. */
@@ -336,50 +284,17 @@ function* messageItems(
     return
   }
   const message = parsed.data
-  const channelId = channelFor(message)
   const provenance = { ...location, path }
-  const sentAt = slackTsToIso(message.ts)
-  const external = externalSender(message, state)
-  if (external) {
-    state.userIds.add(external.id)
-    yield {
-      type: 'record',
-      record: { objectType: 'user', sourceId: external.id, payload: redactTokens(external.payload), ...definedTime(sentAt), provenance, inferred: true },
-    }
+  // Someone users.json does not list, whose message names a team that is not ours. Without a known
+  // own team nothing can be told apart (modern exports put `user_profile` on every message, ours
+  // included), so nothing is derived; see options.ownTeamId.
+  const senderTeam = state.userIds.has(message.user?.trim() ?? '') ? undefined : foreignSenderTeam(message, state.ownTeamIds)
+  if (senderTeam) {
+    const sender = inferredSenderRecord(message, senderTeam, provenance)
+    state.userIds.add(sender.sourceId)
+    yield { type: 'record', record: sender }
   }
-  yield {
-    type: 'record',
-    record: {
-      objectType: 'message',
-      sourceId: `${channelId}:${message.ts}`,
-      payload: redactMessage({ ...message, channel: channelId }),
-      // Edits keep the original ts; the edit time is the message's last change.
-      ...definedTime((message.edited?.ts ? slackTsToIso(message.edited.ts) : undefined) ?? sentAt),
-      provenance,
-    },
-  }
-}
-
-/**
- * The user record of a Slack Connect sender: someone users.json does not list, whose message names a
- * team that is not ours. Without a known own team nothing can be told apart (modern exports put
- * `user_profile` on every message, ours included), so nothing is derived; see options.ownTeamId.
- */
-function externalSender(message: SlackMessage, state: ReadState): { id: string; payload: Record<string, unknown> } | undefined {
-  const userId = message.user?.trim()
-  if (!userId || state.userIds.has(userId) || state.ownTeamIds.size === 0) return undefined
-  const profile = message.user_profile
-  const teamId = (message.user_team ?? profile?.team ?? message.team)?.trim()
-  if (!teamId || state.ownTeamIds.has(teamId)) return undefined
-  const payload = {
-    id: userId,
-    team_id: teamId,
-    ...(profile?.name ? { name: profile.name } : {}),
-    ...(profile ? { profile } : {}),
-    is_external: true,
-    derived_from: 'message',
-  }
-  return { id: userId, payload }
+  yield { type: 'record', record: messageRecord(message, channelFor(message), provenance) }
 }
 
 /**
@@ -434,10 +349,6 @@ function reject(rejected: RejectedInput): ExportItem {
 function capRaw(value: unknown): string {
   const json = redactText(JSON.stringify(value) ?? String(value))
   return json.length > maxRawChars ? `${json.slice(0, maxRawChars)}…` : json
-}
-
-function definedTime(iso: string | undefined): { sourceUpdatedAt?: string } {
-  return iso === undefined ? {} : { sourceUpdatedAt: iso }
 }
 
 function stringField(value: unknown, key: string): string | undefined {

@@ -1,0 +1,165 @@
+/**
+ * The StreamContext the sync hands a connector's stream: every request goes through `call`, which
+ * owns what a connector must not decide alone — how long to wait for an answer, which failures to
+ * repeat and how often, how to share the credential's quota, and when a wait is too long to sleep
+ * through (the stream stops with E_RATE_LIMITED, to be run again later from its committed cursor).
+ */
+import type { ApiSession, CallOptions, StreamContext } from '../connectors/api-contract.ts'
+import { CgError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { QuotaGovernor } from './quota-governor.ts'
+import { redactSecrets, type Secret } from './secret.ts'
+
+export interface StreamContextOptions {
+  connection: string
+  session: ApiSession
+  governor: QuotaGovernor
+  requestTimeoutMs: number
+  maxRateLimitWaitMs: number
+  full: boolean
+  secrets: readonly Secret[]
+  sleep: (ms: number) => Promise<void>
+  now: () => Date
+  logger: Logger
+}
+
+/** Transient failures (5xx, resets, truncated bodies, timeouts) repeated per request before giving up. */
+const TRANSIENT_RETRIES = 5
+/** Rate-limit answers in a row per request: each wait is within the cap, but a source that never lets up must end the run. */
+const RATE_LIMIT_RETRIES = 30
+
+/** A sync token or saved position the source no longer accepts: the stream reads again from the start. */
+export class CursorExpired extends Error {
+  readonly what: string
+  constructor(what: string, detail: string) {
+    super(`${what}: the source no longer accepts the saved position (${detail})`)
+    this.name = 'CursorExpired'
+    this.what = what
+  }
+}
+
+class RequestTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`)
+  }
+}
+
+export function createStreamContext(options: StreamContextOptions): StreamContext {
+  const listings = new Map<string, Set<string>>()
+  return {
+    full: options.full,
+    now: options.now,
+    logger: options.logger,
+    call: (call, request) => callSource(options, call, request),
+    page(listing, cursor) {
+      const seen = listings.get(listing) ?? new Set<string>()
+      listings.set(listing, seen)
+      if (seen.has(cursor)) {
+        throw new CgError(
+          'E_PAGINATION_LOOP',
+          `${options.connection}: ${listing} returned the page cursor "${cursor.slice(0, 60)}" a second time in one listing; stopped instead of paging forever (the pages before it landed)`,
+          { location: { endpoint: listing, page: seen.size + 1 } },
+        )
+      }
+      seen.add(cursor)
+    },
+  }
+}
+
+async function callSource<T>(options: StreamContextOptions, call: CallOptions, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const { governor, session, connection } = options
+  const where = { endpoint: call.what }
+  let transient = 0
+  let limited = 0
+  for (;;) {
+    await waitForQuota(options, call.what)
+    try {
+      const result = await governor.run(() => withTimeout(request, options.requestTimeoutMs))
+      governor.succeeded()
+      return result
+    } catch (error) {
+      if (error instanceof CgError) throw error
+      const failure = error instanceof RequestTimeout ? { kind: 'transient' as const, detail: error.message } : session.classify(error)
+      const detail = redactSecrets(failure.detail, options.secrets)
+      switch (failure.kind) {
+        case 'rate_limited': {
+          const wait = governor.rateLimited(failure.retryAfterMs)
+          options.logger.warn({ connection, endpoint: call.what, waitMs: wait, detail }, 'sync.rate_limited')
+          if (++limited > RATE_LIMIT_RETRIES) throw rateLimited(options, call.what, wait, `${limited - 1} rate-limit answers in a row`)
+          continue
+        }
+        case 'transient': {
+          if (++transient > TRANSIENT_RETRIES) {
+            throw new CgError('E_SOURCE_UNAVAILABLE', `${connection}: ${call.what} failed ${transient} times in a row (${detail}); the pages before it landed, and the next sync resumes there`, {
+              retryable: true,
+              location: where,
+            })
+          }
+          const backoff = Math.min(500 * 2 ** (transient - 1), 30_000) * (0.75 + Math.random() / 2)
+          options.logger.warn({ connection, endpoint: call.what, attempt: transient, backoffMs: Math.round(backoff), detail }, 'sync.retry')
+          await options.sleep(backoff)
+          continue
+        }
+        case 'auth':
+          throw new CgError('E_AUTH', `${connection}: ${call.what}: the source refused the credentials (${detail}); check the connection's credentials and the environment variables they name`, {
+            location: where,
+          })
+        case 'cursor_expired':
+          throw new CursorExpired(call.what, detail)
+        case 'fatal':
+          throw new SourceError(`${connection}: ${call.what} failed: ${failure.code}: ${detail}`, failure.code, call.what)
+      }
+    }
+  }
+}
+
+/** Sleeps out the credential's rate-limit wait, or stops the stream when it is longer than the cap. */
+async function waitForQuota(options: StreamContextOptions, what: string): Promise<void> {
+  const wait = options.governor.waitMs()
+  if (wait === 0) return
+  if (wait > options.maxRateLimitWaitMs) throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s`)
+  await options.sleep(wait)
+}
+
+/** The source refused a request for good (E_SOURCE); `sourceCode` is its own code, for a stream that can go on without it (a channel the bot is not in). */
+export class SourceError extends CgError {
+  readonly sourceCode: string
+  constructor(message: string, sourceCode: string, endpoint: string) {
+    super('E_SOURCE', message, { location: { endpoint } })
+    this.sourceCode = sourceCode
+  }
+}
+
+/** The stream stops for now: everything before it landed, and it can run again from `retryAt`. */
+export class RateLimitedError extends CgError {
+  readonly retryAt: Date
+  constructor(message: string, retryAt: Date, endpoint: string) {
+    super('E_RATE_LIMITED', message, { retryable: true, location: { endpoint } })
+    this.retryAt = retryAt
+  }
+}
+
+function rateLimited(options: StreamContextOptions, what: string, waitMs: number, why: string): RateLimitedError {
+  const retryAt = new Date(options.now().getTime() + waitMs)
+  return new RateLimitedError(`${options.connection}: ${what}: rate limited (${why}); stopped with everything before it landed, run again after ${retryAt.toISOString()}`, retryAt, what)
+}
+
+/** Runs a request with an abort signal that fires after `ms`; a promise that ignores the signal is abandoned. */
+async function withTimeout<T>(request: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new RequestTimeout(ms))
+      reject(new RequestTimeout(ms))
+    }, ms)
+  })
+  try {
+    const pending = request(controller.signal)
+    // An abandoned request that fails later must not become an unhandled rejection.
+    pending.catch(() => undefined)
+    return await Promise.race([pending, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
