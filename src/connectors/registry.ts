@@ -4,6 +4,7 @@ import { googleConnector } from './google/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
 import { slackConnector } from './slack/index.ts'
 import type { ExportConnector } from './types.ts'
+import { workdayApiConnector } from './workday/api.ts'
 import { workdayConnector } from './workday/index.ts'
 
 export const SYSTEM_NAMES = ['slack', 'salesforce', 'workday', 'google'] as const satisfies readonly SystemName[]
@@ -25,4 +26,5 @@ export function isSystemName(value: string): value is SystemName {
  * (connectors/api-contract.ts, docs/connectors.md). Keyed by the `system:` a connection names.
  */
 export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
+  workday: workdayApiConnector,
 }

@@ -15,6 +15,7 @@ export class WorkerIndex {
   private readonly wids = new HashedKeySet()
   private readonly emails = new HashedKeySet()
   private ready = false
+  private started = false
 
   /** A report row landed under `sourceId`. */
   add(sourceId: string, payload: Record<string, unknown>, mapping: ColumnMapping): void {
@@ -33,16 +34,23 @@ export class WorkerIndex {
     this.ready = true
   }
 
-  /** Starts over (the report is read again from its start). */
+  /** A read of the report starts (again): what an earlier read noted is dropped. */
   clear(): void {
     this.employeeIds.clear()
     this.wids.clear()
     this.emails.clear()
     this.ready = false
+    this.started = true
   }
 
+  /** The report was read whole in this session: the index may answer. */
   get isReady(): boolean {
     return this.ready
+  }
+
+  /** A read of the report began in this session (whether or not it finished). */
+  get wasStarted(): boolean {
+    return this.started
   }
 
   /** Whether the report has a WID column (any row stated one): then WIDs decide, not emails. */

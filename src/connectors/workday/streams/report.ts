@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import { z } from 'zod'
+import { CgError } from '../../../errors.ts'
 import { FormatError } from '../../../formats/format-error.ts'
 import { type JsonArrayItem, readJsonArray } from '../../../formats/json.ts'
 import type { ApiStream, StreamContext, StreamPage } from '../../api-contract.ts'
@@ -51,7 +52,13 @@ export function reportStream(client: WorkdayClient, report: ReportSettings, mapp
           yield* readReport(context, client, report, mapping, index)
           return
         } catch (error) {
-          if (!(error instanceof BodyChangedError) || attempt >= MAX_READS) throw error
+          if (!(error instanceof BodyChangedError)) throw error
+          if (attempt >= MAX_READS) {
+            throw new CgError('E_SOURCE_UNAVAILABLE', `${error.message}, ${attempt} times in one sync; what was read landed, and the next sync reads the report again`, {
+              retryable: true,
+              location: { endpoint: `customreport2/${report.owner}/${report.name}` },
+            })
+          }
           context.logger.warn({ stream: REPORT_STREAM, attempt }, `${error.message}; reading the report again from its start`)
         }
       }

@@ -99,11 +99,16 @@ interface Located {
 async function* readWorkers(context: StreamContext, options: RestWorkersOptions, cursor: RestCursor | null): AsyncGenerator<StreamPage<RestCursor | null>> {
   const { rest, report } = options
   if (report !== undefined && !report.index.isReady) {
-    throw new CgError(
-      'E_CONFIG',
-      `connection ${options.connection}: the ${REST_WORKERS_STREAM} stream matches REST workers to the workers of report ${report.name}, ` +
-        `so the ${REPORT_STREAM} stream must have read the report whole earlier in the same sync; sync both streams (or leave out rest: in the connection)`,
-    )
+    const matching = `the ${REST_WORKERS_STREAM} stream matches REST workers to the workers of report ${report.name}`
+    if (report.index.wasStarted) {
+      throw new CgError('E_SOURCE_UNAVAILABLE', `${options.connection}: ${matching}, and the ${REPORT_STREAM} stream did not read the report whole in this sync; the next sync tries both again`, {
+        retryable: true,
+        location: { endpoint: REST_WORKERS_STREAM },
+      })
+    }
+    throw new CgError('E_CONFIG', `${options.connection}: ${matching}, so it runs only in a sync that runs the ${REPORT_STREAM} stream too; sync both (or leave rest: out of the connection)`, {
+      location: { path: `connections.${options.connection}.streams` },
+    })
   }
   const endpoint = `${rest.service}/${rest.version}/workers`
   const pages = new PageBuilder(endpoint, Number.POSITIVE_INFINITY)
