@@ -282,10 +282,15 @@ describe.each(databaseTargets())('Workday live sync ($name)', (target) => {
 
       // /workers lists active workers only: a terminated worker disappears, which a full pass reads as deleted.
       const leaving = activeWorkers()[2]!
+      const changing = activeWorkers()[20]!
       terminateWorker(started().state.data, String(leaving.entry.Employee_ID), '2099-12-31', time)
+      updateWorker(started().state.data, String(changing.entry.Employee_ID), { businessTitle: 'Chief Tester' }, time)
       const third = await sync(entry)
+      expect(third.streams[0]!.records).toMatchObject({ new: 0, changed: 1 })
       expect(third.streams[0]!.deletions).toEqual([{ objectType: 'worker', live: activeWorkers().length + 1, missing: 1, applied: true }])
       expect((await sourceRecords()).find((row) => row.source_id === leaving.wid)?.deleted).toBe(true)
+      const { rows } = await sql<{ payload: Record<string, unknown> }>`select payload from source_records where source_id = ${changing.wid}`.execute(store.db)
+      expect(rows[0]!.payload.businessTitle).toBe('Chief Tester')
     })
 
     it('resumes from every checkpoint after the API failed: the rerun asks from the saved offset and ends equal to an uninterrupted sync', async () => {
