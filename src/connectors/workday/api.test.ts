@@ -189,8 +189,11 @@ describe('Workday report stream', () => {
     await start()
     fake!.state.inject('raas', { type: 'stall' })
     const session = open(settings())
-    const pages = await readAll(stream(session, 'report'), context(session, { timeoutMs: 300 }))
+    const requestsAtPage: number[] = []
+    const pages = await readAll(stream(session, 'report'), context(session, { timeoutMs: 300 }), null, () => requestsAtPage.push(fake!.state.calls.length))
     expect(records(pages).map(identity)).toEqual(await exportRecords())
+    // Streamed, not buffered: the first pages came out of the first half of the answer, before it stalled.
+    expect(requestsAtPage.slice(0, 2)).toEqual([1, 1])
     expect(fake!.state.calls.map((call) => call.outcome)).toEqual(['fault:stall', 'ok'])
   })
 

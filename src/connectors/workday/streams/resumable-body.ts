@@ -42,32 +42,50 @@ export async function* resumableBody(
     reader = undefined
   }
 
+  // Each step checks after every await whether the sync has given up on it (its signal aborted on a
+  // timeout): an abandoned step must leave the shared position alone, as a later attempt owns it.
   const step = (signal: AbortSignal): Promise<Step> =>
     linked(signal, () => controller, async () => {
-      signal.throwIfAborted()
+      if (signal.aborted) throw timedOut()
+      // A read the sync abandoned left an aborted answer behind: open a new one.
+      if (controller?.signal.aborted === true) drop()
       if (reader === undefined) {
-        controller = new AbortController()
-        const response = await open(controller.signal).catch((error: unknown) => {
-          controller = undefined
+        const mine = new AbortController()
+        controller = mine
+        let response: Response
+        try {
+          response = await open(mine.signal)
+        } catch (error) {
+          if (controller === mine) controller = undefined
           throw error
-        })
+        }
+        if (signal.aborted) {
+          mine.abort()
+          if (controller === mine) controller = undefined
+          throw timedOut()
+        }
         if (response.body === null) return delivered === 0 ? { kind: 'end' } : { kind: 'changed' }
         reader = response.body.getReader()
         catchUp = delivered > 0 ? { position: 0, hash: createHash('sha256') } : undefined
       }
-      let chunk: Awaited<ReturnType<typeof reader.read>>
+      const current = reader
+      let chunk: Awaited<ReturnType<typeof current.read>>
       try {
-        chunk = await reader.read()
+        chunk = await current.read()
       } catch (error) {
-        // The answer broke off (or the timeout aborted it): the retry opens a new one.
-        drop()
+        // The answer broke off (or was aborted): the retry opens a new one.
+        if (reader === current) drop()
         throw error
+      }
+      if (reader !== current || signal.aborted) {
+        // Abandoned: the chunk goes with this answer, and the retry reads on from what was delivered.
+        if (reader === current) drop()
+        throw timedOut()
       }
       if (chunk.done) {
         reader = undefined
         controller = undefined
-        if (catchUp !== undefined) return { kind: 'changed' }
-        return { kind: 'end' }
+        return catchUp === undefined ? { kind: 'end' } : { kind: 'changed' }
       }
       let bytes = chunk.value
       if (catchUp !== undefined) {
@@ -107,11 +125,16 @@ export async function* resumableBody(
  * it, and a sync that aborts a finished call's signal must not cut the body read by the next call.
  */
 async function linked<T>(signal: AbortSignal, controller: () => AbortController | undefined, work: () => Promise<T>): Promise<T> {
-  const onAbort = () => controller()?.abort(signal.reason)
+  // Our own reason, which classify reads as a timeout (the sync's reason is its own class).
+  const onAbort = () => controller()?.abort(timedOut())
   signal.addEventListener('abort', onAbort)
   try {
     return await work()
   } finally {
     signal.removeEventListener('abort', onAbort)
   }
+}
+
+function timedOut(): DOMException {
+  return new DOMException('the sync abandoned the read (timeout)', 'TimeoutError')
 }
