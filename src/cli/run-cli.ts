@@ -16,6 +16,7 @@ import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
+import { checkCommand, syncCommand } from './commands/sync.ts'
 import { toolsCommand } from './commands/tools.ts'
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
 
@@ -35,6 +36,8 @@ const commands: CliCommand[] = [
   migrateCommand,
   statusCommand,
   importCommand,
+  syncCommand,
+  checkCommand,
   resolveCommand,
   explainCommand,
   linkCommand,

@@ -9,6 +9,7 @@
  * stream reached after it, in one transaction.
  */
 import type { z } from 'zod'
+import { CgError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { ApiLocation, LandedRecord, NormalizeContext, NormalizeResult, RawRecord, RejectedInput } from './types.ts'
 
@@ -57,7 +58,8 @@ export interface StreamContext {
 export interface StreamPage<Cursor> {
   records: RawRecord<ApiLocation>[]
   rejects?: RejectedInput<ApiLocation>[]
-  cursor: Cursor
+  /** Where the next read resumes; null starts the next read from the beginning (a full stream between passes). */
+  cursor: Cursor | null
   complete?: string[]
 }
 
@@ -114,3 +116,17 @@ export interface ApiConnector<Settings = unknown> {
   open(settings: Settings, context: OpenContext): ApiSession
   normalize(record: LandedRecord, context: NormalizeContext): NormalizeResult
 }
+
+/**
+ * What `context.call` throws when the source refused a request for good (a `fatal` failure): E_SOURCE
+ * with the source's own code, so that a stream can go on without what it could not read (a channel
+ * the bot is not in).
+ */
+export class SourceError extends CgError {
+  readonly sourceCode: string
+  constructor(message: string, sourceCode: string, endpoint: string) {
+    super('E_SOURCE', message, { location: { endpoint } })
+    this.sourceCode = sourceCode
+  }
+}
+

@@ -2,6 +2,7 @@ import type { SystemName } from '../schema/database.ts'
 import type { ApiConnector } from './api-contract.ts'
 import { googleConnector } from './google/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
+import { slackApiConnector } from './slack/api.ts'
 import { slackConnector } from './slack/index.ts'
 import type { ExportConnector } from './types.ts'
 import { workdayApiConnector } from './workday/api.ts'
@@ -26,5 +27,6 @@ export function isSystemName(value: string): value is SystemName {
  * (connectors/api-contract.ts, docs/connectors.md). Keyed by the `system:` a connection names.
  */
 export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
+  slack: slackApiConnector,
   workday: workdayApiConnector,
 }

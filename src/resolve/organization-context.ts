@@ -9,25 +9,13 @@
  *   team:T0ACME                  → slug:acme (from the shared channel #ext-acme)
  *
  * Two people share an organisation when their token sets intersect, and are at different ones when
- * they have tokens of one type but none in common. Pure: built from rows the store loads.
+ * they have tokens of one type but none in common. The store works out what each hint expands to
+ * (store/load-organization-context.ts); this module holds the spelling rules and the lookup. Pure.
  */
-import { domainFromWebsite, foldText, isFreeMailDomain, normalizeOrganizationName, registrableDomain } from './keys/index.ts'
-import { formatRef, type OrganizationRecord } from './resolvable.ts'
-import type { SourceRef } from '../schema/canonical.ts'
+import { foldText } from './keys/index.ts'
 
 export interface OrganizationContext {
   expand(token: string): readonly string[]
-}
-
-export interface ContextOrganization {
-  ref: SourceRef
-  data: OrganizationRecord
-  entityId: string | null
-}
-
-export interface ContextChannel {
-  name: string
-  sharedTeamIds: readonly string[]
 }
 
 export const EMPTY_CONTEXT: OrganizationContext = { expand: () => [] }
@@ -58,42 +46,12 @@ export function sharedChannelLabel(name: string): string | undefined {
   return channelSlug(label) === undefined ? undefined : label
 }
 
-export function buildOrganizationContext(organizations: readonly ContextOrganization[], channels: readonly ContextChannel[]): OrganizationContext {
-  const byToken = new Map<string, Set<string>>()
-  const add = (token: string, values: Iterable<string>) => {
-    let set = byToken.get(token)
-    if (!set) byToken.set(token, (set = new Set()))
-    for (const value of values) set.add(value)
-  }
-  const entitiesOfName = new Map<string, Set<string>>()
-  for (const { ref, data, entityId } of organizations) {
-    const domains = new Set<string>()
-    for (const raw of [data.website, ...data.domains]) {
-      const domain = registrableDomain(domainFromWebsite(raw))
-      if (domain && !isFreeMailDomain(domain)) domains.add(domain)
-    }
-    const name = normalizeOrganizationName(data.name)
-    const tokens = [
-      ...(entityId ? [`org:${entityId}`] : []),
-      ...[...domains].flatMap((domain) => [`domain:${domain}`, `slug:${domainSlug(domain)}`]),
-      ...(name ? [`name:${name}`] : []),
-    ]
-    add(`ref:${formatRef(ref)}`, tokens)
-    if (entityId) {
-      for (const domain of domains) add(`domain:${domain}`, [`org:${entityId}`])
-      if (name) entitiesOfName.set(name, new Set([...(entitiesOfName.get(name) ?? []), entityId]))
-    }
-  }
-  // A name shared by several organisations says nothing about which one.
-  for (const [name, entities] of entitiesOfName) if (entities.size === 1) add(`name:${name}`, [`org:${[...entities][0]!}`])
-  for (const channel of channels) {
-    const slug = channelSlug(channel.name)
-    if (slug) for (const team of channel.sharedTeamIds) add(`team:${team}`, [`slug:${slug}`])
-  }
+/** The context of what each hint is known to expand to; a domain also expands to its slug. */
+export function expandWith(byHint: ReadonlyMap<string, ReadonlySet<string>>): OrganizationContext {
   return {
-    expand(token) {
-      const known = byToken.get(token)
-      if (token.startsWith('domain:')) return [`slug:${domainSlug(token.slice('domain:'.length))}`, ...(known ?? [])]
+    expand(hint) {
+      const known = byHint.get(hint)
+      if (hint.startsWith('domain:')) return [`slug:${domainSlug(hint.slice('domain:'.length))}`, ...(known ?? [])]
       return known ? [...known] : []
     },
   }

@@ -100,6 +100,8 @@ export const organizationStrategy: ResolutionStrategy<OrganizationRecord, Organi
   identifierConflict: () => undefined,
   score,
   weight,
+  // Organisation blocks are few and small: every pair of one is scored.
+  mayLink: () => true,
   canLink: (blockSize) => Math.log2(2 / Math.max(2, blockSize)) + MAX_EVIDENCE >= MATCH_WEIGHT - 0.01,
   matchWeight: MATCH_WEIGHT,
   conflictWeight: -4,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MATCH_WEIGHT, personBlockCanLink, personPairWeight, scorePersonPair, type PersonFeatures } from './person-strategy.ts'
+import { MATCH_WEIGHT, personBlockCanLink, personPairMayLink, personPairWeight, scorePersonPair, type PersonFeatures } from './person-strategy.ts'
 
 /** The strongest pair there can be: same given name, same organisation, both our employees. */
 const strongest = (): PersonFeatures => ({
@@ -30,6 +30,8 @@ describe('person pair weight', () => {
     const variants: Partial<PersonFeatures>[] = [
       {},
       { given: 'augusta' },
+      { given: 'adda' },
+      { given: '' },
       { given: 'a' },
       { given: 'charles', family: 'babbage' },
       { organizations: new Set(['domain:example.com']), organizationTypes: new Set(['domain']) },
@@ -45,6 +47,7 @@ describe('person pair weight', () => {
         for (const block of [2, 7, 100]) {
           const scored = scorePersonPair(a, b, block)
           expect(personPairWeight(a, b, block)).toBe(scored.weight)
+          if (scored.weight >= MATCH_WEIGHT) expect(personPairMayLink(a, b, block)).toBe(true)
           const explained = scored.evidence.reduce((sum, item) => sum + item.weight, 0)
           expect(Math.round(explained * 100) / 100).toBe(scored.weight)
         }

@@ -8,7 +8,7 @@
  * is kept as evidence. Pure.
  */
 import { foldedWordsCompatible, hasNicknameGroup, isFreeMailDomain, isGenericMailbox, isGenericPhone, normalizeEmail, normalizeOrganizationName, normalizePhone, registrableDomain } from './keys/index.ts'
-import { jaroWinkler } from './match/string-similarity.ts'
+import { jaroWinklerAtLeast } from './match/string-similarity.ts'
 import { nameParts } from './person-keys.ts'
 import { EMPTY_CONTEXT, type OrganizationContext } from './organization-context.ts'
 import type { FeatureEvidence, PairScore, ResolutionStrategy } from './resolve-records.ts'
@@ -29,6 +29,7 @@ export function organizationHints(person: PersonRecord, workDomains: Iterable<st
 const organizationType = (token: string): string => token.slice(0, token.indexOf(':'))
 
 export interface PersonFeatures {
+  /** The first word of the folded given name: given names are compared by it. */
   given: string
   family: string
   emails: ReadonlySet<string>
@@ -44,16 +45,9 @@ export interface PersonFeatures {
 }
 
 export function personFeatures(person: PersonRecord, context: OrganizationContext = EMPTY_CONTEXT): PersonFeatures {
-  const { given, family } = nameParts(person)
-  const emails = new Set<string>()
-  const workDomains = new Set<string>()
-  for (const email of person.emails) {
-    const normalized = normalizeEmail(email.address)
-    if (!normalized || isGenericMailbox(normalized.local)) continue
-    emails.add(normalized.address)
-    const domain = registrableDomain(normalized.domain)
-    if (domain && !isFreeMailDomain(domain)) workDomains.add(domain)
-  }
+  const { given: givenNames, family } = nameParts(person)
+  const given = firstWord(givenNames)
+  const { emails, workDomains } = mailboxes(person)
   const phones = new Set<string>()
   for (const phone of person.phones) {
     const e164 = normalizePhone(phone.number)
@@ -64,6 +58,25 @@ export function personFeatures(person: PersonRecord, context: OrganizationContex
   for (const hint of hints) for (const token of context.expand(hint)) organizations.add(token)
   const organizationTypes = new Set([...organizations].map(organizationType))
   return { given, family, emails, workDomains, phones, organizations, organizationTypes, internal: person.internal, bot: person.isBot === true }
+}
+
+/** The organisation hints of a person record: what its organisation context must be able to expand. */
+export function personOrganizationHints(person: PersonRecord): string[] {
+  return organizationHints(person, mailboxes(person).workDomains)
+}
+
+/** A person's normalised, non-generic email addresses, and the registrable work domains among them. */
+function mailboxes(person: PersonRecord): { emails: Set<string>; workDomains: Set<string> } {
+  const emails = new Set<string>()
+  const workDomains = new Set<string>()
+  for (const email of person.emails) {
+    const normalized = normalizeEmail(email.address)
+    if (!normalized || isGenericMailbox(normalized.local)) continue
+    emails.add(normalized.address)
+    const domain = registrableDomain(normalized.domain)
+    if (domain && !isFreeMailDomain(domain)) workDomains.add(domain)
+  }
+  return { emails, workDomains }
 }
 
 /**
@@ -82,8 +95,10 @@ const PHONE = { different: -1 } as const
 /** Two different mailboxes at one company's domain are two people, however alike their names. */
 const EMAIL = { distinctAtSameDomain: -6 } as const
 const BOT = { mixed: -10 } as const
+/** The most the features of a pair other than the given name can add (same organisation, both ours). */
+const MAX_OTHER_EVIDENCE = ORGANIZATION.same + SIDE.bothInternal
 /** The most the features of a pair can add to the prior (same given name, same organisation, both ours). */
-const MAX_EVIDENCE = GIVEN.exact + ORGANIZATION.same + SIDE.bothInternal
+const MAX_EVIDENCE = GIVEN.exact + MAX_OTHER_EVIDENCE
 
 /**
  * Whether any pair among `blockPeople` candidates could reach the match weight. In a more common name
@@ -92,6 +107,15 @@ const MAX_EVIDENCE = GIVEN.exact + ORGANIZATION.same + SIDE.bothInternal
  */
 export function personBlockCanLink(blockPeople: number): boolean {
   return Math.log2(2 / Math.max(2, blockPeople)) + MAX_EVIDENCE >= MATCH_WEIGHT - 0.01
+}
+
+/**
+ * Whether a pair of a block with `blockPeople` candidates could reach the match weight, judging by
+ * their given names alone: in a block most given names differ, and such a pair never links.
+ */
+export function personPairMayLink(a: PersonFeatures, b: PersonFeatures, blockPeople: number): boolean {
+  const given = compareGiven(a.given, b.given)
+  return priorWeight(blockPeople) + (given ? GIVEN[given] : 0) + MAX_OTHER_EVIDENCE >= MATCH_WEIGHT - 0.01
 }
 
 /**
@@ -113,7 +137,7 @@ export function personPairWeight(a: PersonFeatures, b: PersonFeatures, blockPeop
     sum += weight
     evidence?.push({ feature, level, weight })
   }
-  add('prior', `${blockPeople} in name block`, round(Math.log2(2 / Math.max(2, blockPeople))))
+  add('prior', `${blockPeople} in name block`, priorWeight(blockPeople))
 
   const given = compareGiven(a.given, b.given)
   if (given) add('given_name', given, GIVEN[given])
@@ -134,16 +158,20 @@ export function personPairWeight(a: PersonFeatures, b: PersonFeatures, blockPeop
   return round(sum)
 }
 
+/** The odds that two of `blockPeople` candidates are one person, 2 : blockPeople, in bits. */
+function priorWeight(blockPeople: number): number {
+  return round(Math.log2(2 / Math.max(2, blockPeople)))
+}
+
 type GivenLevel = keyof typeof GIVEN
 
-function compareGiven(a: string, b: string): GivenLevel | undefined {
-  if (a === '' || b === '') return undefined
-  const wordA = firstWord(a)
-  const wordB = firstWord(b)
+/** Compares the first words of two given names. */
+function compareGiven(wordA: string, wordB: string): GivenLevel | undefined {
+  if (wordA === '' || wordB === '') return undefined
   if (wordA === wordB) return 'exact'
   if (wordA.length === 1 || wordB.length === 1) return wordA.charAt(0) === wordB.charAt(0) ? 'initial' : 'different'
   if (foldedWordsCompatible(wordA, wordB)) return hasNicknameGroup(wordA) || wordA.length >= 3 ? 'nickname' : 'initial'
-  if (jaroWinkler(wordA, wordB) >= 0.92) return 'typo'
+  if (jaroWinklerAtLeast(wordA, wordB, 0.92)) return 'typo'
   return 'different'
 }
 
@@ -193,6 +221,7 @@ export const createPersonStrategy = (context: OrganizationContext): ResolutionSt
   identifierConflict: (kind, a, b) => (NAME_CHECKED.has(kind) && namesConflict(a, b) ? 'name_conflict' : undefined),
   score: scorePersonPair,
   weight: personPairWeight,
+  mayLink: personPairMayLink,
   canLink: personBlockCanLink,
   matchWeight: MATCH_WEIGHT,
   conflictWeight: CONFLICT_WEIGHT,

@@ -14,19 +14,28 @@ import { assignStableIds } from './stable-ids.ts'
 import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
 import type { EntityToWrite } from './store/write-entities.ts'
 
-/** A batch's records with their keys, their entities so far, and the overrides that name them. */
-export async function readBatch(db: Kysely<DB>, kind: ResolvedKind, componentIds: number[][]) {
-  const batchIds = componentIds.flat()
-  const [loaded, previous, overrides] = await Promise.all([loadResolvables(db, batchIds), previousMembership(db, kind, batchIds), overridesOf(db, kind, batchIds)])
-  const byId = new Map(loaded.filter((record) => record.kind === kind).map((record) => [record.id, record]))
-  return { componentIds, batchIds, byId, previous, overrides }
+/** How one kind is resolved, batch by batch. */
+export interface KindStrategy<Data, Features> {
+  /** Blocking keys held by more records than this join nothing (see ResolutionStrategy.maxBlock). */
+  maxBlock: number
+  /** The strategy a batch is resolved with: people's depends on the organisations their records name. */
+  forBatch(records: readonly LoadedRecord[]): Promise<ResolutionStrategy<Data, Features>>
 }
 
-export type ReadBatch = Awaited<ReturnType<typeof readBatch>>
+/** A batch's records with their keys, their entities so far, the overrides that name them, and its strategy. */
+export async function readBatch<Data, Features>(db: Kysely<DB>, kind: ResolvedKind, kindStrategy: KindStrategy<Data, Features>, componentIds: number[][]) {
+  const batchIds = componentIds.flat()
+  const [loaded, previous, overrides] = await Promise.all([loadResolvables(db, batchIds), previousMembership(db, kind, batchIds), overridesOf(db, kind, batchIds)])
+  const records = loaded.filter((record) => record.kind === kind)
+  const byId = new Map(records.map((record) => [record.id, record]))
+  return { componentIds, batchIds, byId, previous, overrides, strategy: await kindStrategy.forBatch(records) }
+}
+
+export type ReadBatch<Data, Features> = Awaited<ReturnType<typeof readBatch<Data, Features>>>
 
 /** Resolves a batch's components in memory and gives each cluster its stable entity id. */
-export function resolveBatch<Data, Features>(kind: ResolvedKind, strategy: ResolutionStrategy<Data, Features>, batch: ReadBatch, tooCommon: ReadonlySet<string>) {
-  const { componentIds, byId, previous, overrides } = batch
+export function resolveBatch<Data, Features>(kind: ResolvedKind, batch: ReadBatch<Data, Features>, tooCommon: ReadonlySet<string>) {
+  const { componentIds, byId, previous, overrides, strategy } = batch
   const entities: EntityToWrite[] = []
   const redirects = new Map<string, string>()
   const refusals: RefusalDecision[] = []

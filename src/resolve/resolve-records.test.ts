@@ -6,8 +6,8 @@ import { personKeys } from './person-keys.ts'
 import { resolveRecords, type RecordInput, type ResolvedRecords } from './resolve-records.ts'
 
 const strategy = createPersonStrategy(EMPTY_CONTEXT)
-/** The same strategy comparing every block, however common: what skipping futile blocks must equal. */
-const comparingAll = { ...strategy, canLink: () => true }
+/** The same strategy scoring every pair of every block, however common: what skipping futile blocks and hopeless pairs must equal. */
+const comparingAll = { ...strategy, canLink: () => true, mayLink: () => true }
 
 function contact(id: number, person: Partial<Person> & Pick<Person, 'name'>): RecordInput<Person> {
   const ref: SourceRef = { system: 'salesforce', objectType: 'Contact', sourceId: `003${String(id).padStart(15, '0')}` }

@@ -44,6 +44,11 @@ export interface ResolutionStrategy<Data, Features> {
   /** The weight `score` gives, without building its evidence (most pairs scored are not kept). */
   weight(a: Features, b: Features, blockSize: number): number
   /**
+   * False only when `weight` is surely below the match weight: a cheap test that spares scoring most
+   * pairs of a block (true is always a safe answer).
+   */
+  mayLink(a: Features, b: Features, blockSize: number): boolean
+  /**
    * Whether any pair of a block with this many candidates could reach the match weight: one that
    * cannot is not compared up front; its pairs are scored only when a merge would join them.
    */
@@ -228,38 +233,42 @@ function linkByScore<Data, Features>(
     }
   })
 
-  // Only what decides anything is kept, keyed by low * n + high (a number, not a string): cluster
-  // pairs some record pair of which could link, and cluster pairs some record pair of which is
-  // confidently different. Most pairs scored are neither.
+  // Only the cluster pairs some record pair of which could link are kept, keyed by low * n + high (a
+  // number, not a string). Most pairs of a block cannot link (their given names differ): the strategy
+  // rules them out cheaply before scoring. Whether two records are confidently different is asked
+  // only of the few cluster pairs a merge would join (see conflicting), never stored for every pair.
   const n = records.length
   const pairs = new Map<number, ClusterPair>()
-  const conflicts = new Set<number>()
-  // Blocks where no pair can link are not compared; their pairs count only as conflicts, checked
-  // when a merge elsewhere would join two of their records (see futileConflict).
-  const futile: { candidates: number }[] = []
-  const futileOf = new Map<number, number[]>()
+  // The blocks whose pairs decide anything, compared or not, with their candidate counts; and the
+  // blocks of each record in them. Blocks where no pair can link are not compared at all.
+  const candidateCounts: number[] = []
+  const blocksOf = new Map<number, number[]>()
   for (const members of blocks.values()) {
     if (members.length < 2 || members.length > strategy.maxBlock) continue
-    const candidates = new Set(members.map((index) => uf.find(index))).size
+    const roots = members.map((index) => uf.find(index))
+    const candidates = new Set(roots).size
     if (candidates < 2) continue
-    if (!strategy.canLink(candidates)) {
-      for (const index of members) futileOf.set(index, [...(futileOf.get(index) ?? []), futile.length])
-      futile.push({ candidates })
-      continue
+    for (const index of members) {
+      let list = blocksOf.get(index)
+      if (!list) blocksOf.set(index, (list = []))
+      list.push(candidateCounts.length)
     }
+    candidateCounts.push(candidates)
+    if (!strategy.canLink(candidates)) continue
     for (let i = 0; i < members.length; i++) {
+      const a = members[i]!
+      const rootA = roots[i]!
+      const featuresA = features[a]!
       for (let j = i + 1; j < members.length; j++) {
-        const a = members[i]!
-        const b = members[j]!
-        const rootA = uf.find(a)
-        const rootB = uf.find(b)
+        const rootB = roots[j]!
         if (rootA === rootB) continue
-        const weight = strategy.weight(features[a]!, features[b]!, candidates)
+        const b = members[j]!
+        if (!strategy.mayLink(featuresA, features[b]!, candidates)) continue
+        const weight = strategy.weight(featuresA, features[b]!, candidates)
+        if (weight < strategy.matchWeight) continue
         const low = rootA < rootB ? rootA : rootB
         const high = rootA < rootB ? rootB : rootA
         const id = low * n + high
-        if (weight <= strategy.conflictWeight) conflicts.add(id)
-        if (weight < strategy.matchWeight) continue
         const known = pairs.get(id)
         if (!known) pairs.set(id, { low, high, best: { weight, a, b, blockSize: candidates } })
         else if (weight > known.best.weight) known.best = { weight, a, b, blockSize: candidates }
@@ -293,21 +302,27 @@ function linkByScore<Data, Features>(
   const partsOf = new Map<number, number[]>()
   const parts = (root: number) => partsOf.get(root) ?? [root]
   const membersOfPart = new Map<number, number[]>()
-  for (const index of futileOf.keys()) {
+  for (const index of blocksOf.keys()) {
     const root = uf.find(index)
-    membersOfPart.set(root, [...(membersOfPart.get(root) ?? []), index])
+    let list = membersOfPart.get(root)
+    if (!list) membersOfPart.set(root, (list = []))
+    list.push(index)
   }
-  /** Whether two records of the two identifier-stage clusters share a futile block and are confidently different. */
-  const futileConflict = (x: number, y: number): boolean => {
-    for (const a of membersOfPart.get(x) ?? []) {
-      for (const b of membersOfPart.get(y) ?? []) {
-        const shared = futileOf.get(a)!.find((block) => futileOf.get(b)!.includes(block))
-        if (shared !== undefined && strategy.weight(features[a]!, features[b]!, futile[shared]!.candidates) <= strategy.conflictWeight) return true
-      }
+  /** Whether two records are confidently different in a block they share (as scored there). */
+  const differ = (a: number, b: number): boolean => {
+    const blocksOfB = blocksOf.get(b)!
+    for (const block of blocksOf.get(a)!) {
+      if (blocksOfB.includes(block) && strategy.weight(features[a]!, features[b]!, candidateCounts[block]!) <= strategy.conflictWeight) return true
     }
     return false
   }
-  const conflicting = (x: number, y: number) => conflicts.has(x < y ? x * n + y : y * n + x) || futileConflict(x, y)
+  /** Whether a record of one identifier-stage cluster is confidently different from one of the other. */
+  const conflicting = (x: number, y: number): boolean => {
+    for (const a of membersOfPart.get(x) ?? []) {
+      for (const b of membersOfPart.get(y) ?? []) if (differ(a, b)) return true
+    }
+    return false
+  }
 
   for (const pair of unique) {
     const { a, b, weight, blockSize } = pair.best

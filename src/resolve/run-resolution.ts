@@ -10,12 +10,12 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Deps } from '../deps.ts'
 import type { DB, ResolvedKind } from '../schema/database.ts'
 import { organizationStrategy } from './organization-strategy.ts'
-import { createPersonStrategy } from './person-strategy.ts'
-import { readBatch, resolveBatch } from './resolve-batch.ts'
-import type { ResolutionStrategy } from './resolve-records.ts'
+import { createPersonStrategy, personOrganizationHints, personStrategy } from './person-strategy.ts'
+import { readBatch, resolveBatch, type KindStrategy } from './resolve-batch.ts'
+import type { OrganizationRecord, PersonRecord } from './resolvable.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
-import { loadOrganizationContext } from './store/load-organization-context.ts'
+import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
 import { StatementPipeline } from './store/statement-pipeline.ts'
 import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
@@ -57,8 +57,14 @@ const LARGE_PASS = 10_000
 
 /** Records per batch of components written together (a larger component is a batch of its own). */
 const BATCH_RECORDS = 5000
-/** Statements in flight at once: the next batch's read and the writes of the two before it. */
-const PIPELINE_DEPTH = 3
+/**
+ * Batches read ahead. A person batch's organisation context is looked up on the pass's connection
+ * once its records are read, so it queues behind the writes issued before: read two ahead, it is
+ * there by the time the batch is resolved.
+ */
+const READ_AHEAD = 2
+/** Statements in flight at once: the reads ahead and the writes of the two batches before. */
+const PIPELINE_DEPTH = READ_AHEAD + 2
 
 export interface ResolutionOptions {
   /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
@@ -76,6 +82,13 @@ export interface ResolutionOptions {
 export async function runResolution(deps: Deps, options: ResolutionOptions = {}): Promise<ResolutionReport> {
   const rekey = options.rekey ?? false
   const started = deps.clock.now()
+  // A large pass reads what a large import just wrote, and fills tables, while their statistics may
+  // still describe them as they were (empty, on a first run): without fresh ones the planner probes
+  // row by row through millions of rows (a 5,000-record read took 80 s instead of 0.1 s). Analysed
+  // before the pass's transaction, so that a reader on another connection plans with them too.
+  const { rows: pending } = await sql<{ records: number }>`select count(*)::int as records from resolution_pending`.execute(deps.db)
+  const large = (pending[0]?.records ?? 0) >= LARGE_PASS || rekey
+  if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(deps.db)
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
     await sql`drop table if exists resolve_queue`.execute(trx)
@@ -92,26 +105,42 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
         where kind in ('person', 'organization') on conflict do nothing`.execute(trx)
     }
     await sql`analyze resolve_queue`.execute(trx)
-    // A large pass reads what a large import just wrote, and fills tables, while their statistics may
-    // still describe them as they were (empty, on a first run): without fresh ones the planner probes
-    // row by row through millions of rows (a 5,000-record read took 80 s instead of 0.1 s).
-    const large = queued >= LARGE_PASS || rekey
-    if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(trx)
     const keysStarted = performance.now()
     await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
     const keysMs = Math.round(performance.now() - keysStarted)
     if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
-    await collectDependents(trx, false)
+    const firstPass = await everyRecordQueued(trx, queued)
+    await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
-    const organization = await resolveKind(trx, reader, 'organization', organizationStrategy, now, options.onProgress)
-    await collectDependents(trx, organization.scope > 0)
-    const context = await loadOrganizationContext(trx)
-    const person = await resolveKind(trx, reader, 'person', createPersonStrategy(context), now, options.onProgress)
+    const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
+    const organization = await resolveKind(trx, reader, 'organization', organizations, now, options.onProgress)
+    await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
+    await buildOrganizationTokens(trx)
+    // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
+    const people: KindStrategy<PersonRecord, unknown> = {
+      maxBlock: personStrategy.maxBlock,
+      forBatch: async (records) => {
+        const hints = new Set(records.flatMap((record) => personOrganizationHints(record.data as PersonRecord)))
+        return createPersonStrategy(await loadOrganizationContext(trx, hints))
+      },
+    }
+    const person = await resolveKind(trx, reader, 'person', people, now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
-    const graph = await buildGraph(trx, now)
+    const graph = await buildGraph(trx, now, { firstPass })
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
+}
+
+/**
+ * Whether this pass takes every record landed (the first pass after an import of everything, or over
+ * a database that was never resolved): then no record outside the queue can depend on what the pass
+ * changes, and the searches for such records are skipped (they would find only queued ones).
+ */
+async function everyRecordQueued(trx: Transaction<DB>, queued: number): Promise<boolean> {
+  if (queued === 0) return false
+  const { rows } = await sql<{ records: number }>`select count(*)::int as records from source_records`.execute(trx)
+  return rows[0]?.records === queued
 }
 
 async function resolveKind<Data, Features>(
@@ -119,7 +148,7 @@ async function resolveKind<Data, Features>(
   /** Where batches are read: the pass's transaction, or another connection (see concurrentReads). */
   reader: Kysely<DB>,
   kind: ResolvedKind,
-  strategy: ResolutionStrategy<Data, Features>,
+  strategy: KindStrategy<Data, Features>,
   now: Date,
   onProgress?: (progress: ResolutionProgress) => void,
 ): Promise<KindReport> {
@@ -152,8 +181,8 @@ async function resolveKind<Data, Features>(
   const previousEntities = new Set<string>()
 
   // Batches of whole components, up to BATCH_RECORDS records (at least one component). Nothing waits
-  // for the database that need not: the next batch is read, and the last ones written, while this one
-  // is resolved. Components are disjoint, so no batch reads what another writes.
+  // for the database that need not: the next batches are read, and the last ones written, while this
+  // one is resolved. Components are disjoint, so no batch reads what another writes.
   const batchStarts = [0]
   for (let component = 0; component < starts.length - 1; ) {
     const first = component
@@ -166,17 +195,17 @@ async function resolveKind<Data, Features>(
     if (batch >= batches) return undefined
     const componentIds: number[][] = []
     for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    return pipeline.issue(readBatch(reader, kind, componentIds))
+    return pipeline.issue(readBatch(reader, kind, strategy, componentIds))
   }
-  let next = read(0)
+  const reads = Array.from({ length: READ_AHEAD }, (_, batch) => read(batch))
   let done = 0
   try {
     for (let index = 0; index < batches; index++) {
-      const batch = await next!
-      next = read(index + 1)
+      const batch = (await reads.shift())!
+      reads.push(read(index + READ_AHEAD))
       for (const entity of batch.previous.entityOf.values()) previousEntities.add(entity)
       lap('load')
-      const { entities, redirects, refusals } = resolveBatch(kind, strategy, batch, tooCommon)
+      const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
       lap('resolve')
       void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }))
       await pipeline.wait()

@@ -17,7 +17,7 @@ import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import type { ConnectionEntry } from './connections-config.ts'
 import { QuotaGovernor } from './quota-governor.ts'
 import { redactSecrets, secretsIn, type Secret } from './secret.ts'
-import { createStreamContext, CursorExpired, RateLimitedError } from './stream-context.ts'
+import { connectionContext, CursorExpired, RateLimitedError, realSleep } from './stream-context.ts'
 import { loadCursor, saveCursor } from './sync-state.ts'
 
 export interface SyncRequest {
@@ -90,20 +90,9 @@ async function syncLocked(deps: Deps, request: SyncRequest, system: SystemName, 
   const secrets = secretsIn(entry.settings)
   const report: SyncReport = { connection: entry.name, system, runId, status: 'running', streams: [], records: emptyCounts(), durationMs: 0 }
   const governor = new QuotaGovernor(entry.concurrency, () => deps.clock.now().getTime())
-  const sleep = request.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const sleep = request.sleep ?? realSleep
   const contextFor = (stream: string): StreamContext =>
-    createStreamContext({
-      connection: entry.name,
-      session,
-      governor,
-      requestTimeoutMs: entry.requestTimeoutMs,
-      maxRateLimitWaitMs: entry.maxRateLimitWaitMs,
-      full,
-      secrets,
-      sleep,
-      now: () => deps.clock.now(),
-      logger: deps.logger.child({ connection: entry.name, stream }),
-    })
+    connectionContext(entry, session, { governor, full, sleep, clock: deps.clock, logger: deps.logger.child({ connection: entry.name, stream }) })
   const session = entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
   try {
     const streams = selectStreams(session.streams, request.streams ?? entry.streams, entry.name)

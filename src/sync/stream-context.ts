@@ -4,11 +4,13 @@
  * repeat and how often, how to share the credential's quota, and when a wait is too long to sleep
  * through (the stream stops with E_RATE_LIMITED, to be run again later from its committed cursor).
  */
-import type { ApiSession, CallOptions, StreamContext } from '../connectors/api-contract.ts'
+import { SourceError, type ApiSession, type CallOptions, type StreamContext } from '../connectors/api-contract.ts'
 import { CgError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { QuotaGovernor } from './quota-governor.ts'
-import { redactSecrets, type Secret } from './secret.ts'
+import type { Clock } from '../deps.ts'
+import type { ConnectionEntry } from './connections-config.ts'
+import { redactSecrets, secretsIn, type Secret } from './secret.ts'
 
 export interface StreamContextOptions {
   connection: string
@@ -43,6 +45,29 @@ class RequestTimeout extends Error {
     super(`no answer within ${ms} ms`)
   }
 }
+
+/** The context for one read of a configured connection, with its limits and secrets. */
+export function connectionContext(
+  entry: ConnectionEntry,
+  session: ApiSession,
+  run: { governor: QuotaGovernor; full: boolean; sleep: (ms: number) => Promise<void>; clock: Clock; logger: Logger },
+): StreamContext {
+  return createStreamContext({
+    connection: entry.name,
+    session,
+    governor: run.governor,
+    requestTimeoutMs: entry.requestTimeoutMs,
+    maxRateLimitWaitMs: entry.maxRateLimitWaitMs,
+    full: run.full,
+    secrets: secretsIn(entry.settings),
+    sleep: run.sleep,
+    now: () => run.clock.now(),
+    logger: run.logger,
+  })
+}
+
+/** Real waiting, for everything but tests. */
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function createStreamContext(options: StreamContextOptions): StreamContext {
   const listings = new Map<string, Set<string>>()
@@ -119,15 +144,6 @@ async function waitForQuota(options: StreamContextOptions, what: string): Promis
   if (wait === 0) return
   if (wait > options.maxRateLimitWaitMs) throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s`)
   await options.sleep(wait)
-}
-
-/** The source refused a request for good (E_SOURCE); `sourceCode` is its own code, for a stream that can go on without it (a channel the bot is not in). */
-export class SourceError extends CgError {
-  readonly sourceCode: string
-  constructor(message: string, sourceCode: string, endpoint: string) {
-    super('E_SOURCE', message, { location: { endpoint } })
-    this.sourceCode = sourceCode
-  }
 }
 
 /** The stream stops for now: everything before it landed, and it can run again from `retryAt`. */

@@ -26,3 +26,20 @@ function isoOf(millis: number): string | undefined {
   const date = new Date(millis)
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
 }
+
+/** Orders two message ts strings exactly (seconds, then the sequence), without floating point. */
+export function compareTs(a: string, b: string): number {
+  const key = (ts: string) => {
+    const [seconds = '', sequence = ''] = ts.split('.')
+    return `${seconds.padStart(12, '0')}.${sequence.padEnd(9, '0')}`
+  }
+  const left = key(a)
+  const right = key(b)
+  return left < right ? -1 : left > right ? 1 : 0
+}
+
+/** The ts `seconds` earlier than a ts (never before 0), for a lookback window. */
+export function tsMinusSeconds(ts: string, seconds: number): string {
+  const [whole = '0', sequence = '000000'] = ts.split('.')
+  return `${Math.max(0, Number(whole) - seconds)}.${sequence}`
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { damerauLevenshtein, jaro, jaroWinkler, withinOneEdit } from './string-similarity.ts'
+import { damerauLevenshtein, jaro, jaroWinkler, jaroWinklerAtLeast, withinOneEdit } from './string-similarity.ts'
 
 describe('jaro and jaroWinkler', () => {
   it('match the published values', () => {
@@ -19,6 +19,20 @@ describe('jaro and jaroWinkler', () => {
     expect(jaroWinkler('', '')).toBe(0)
     expect(jaroWinkler('abc', 'xyz')).toBe(0)
     expect(jaroWinkler('jellyfish', 'smellyfish')).toBeCloseTo(jaroWinkler('smellyfish', 'jellyfish'), 12)
+  })
+})
+
+describe('jaroWinklerAtLeast', () => {
+  it('answers as comparing jaroWinkler with the threshold does, on random and near-equal strings', () => {
+    let seed = 11
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const word = (alphabet: string) => Array.from({ length: Math.floor(random() * 9) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
+    for (let round = 0; round < 20_000; round++) {
+      const alphabet = random() < 0.5 ? 'aeiouy' : 'abcdefghijklmnopqrstuvwxyz0123456789-'
+      const a = word(alphabet)
+      const b = random() < 0.5 ? word(alphabet) : a.slice(0, Math.floor(random() * (a.length + 1))) + word(alphabet).slice(0, 2)
+      for (const threshold of [0, 0.5, 0.8, 0.92, 1]) expect(jaroWinklerAtLeast(a, b, threshold), `${a} ${b} ${threshold}`).toBe(jaroWinkler(a, b) >= threshold)
+    }
   })
 })
 

@@ -58,6 +58,37 @@ export function jaroWinkler(a: string, b: string, prefixScale = 0.1): number {
 }
 
 /**
+ * Whether `jaroWinkler(a, b) >= threshold`, ruling most dissimilar pairs out first by a bound that
+ * allocates nothing: a character whose letter the other string lacks can never match, so the
+ * matches are at most the characters each string shares letters with, and Jaro at most what that
+ * count gives with no transpositions (letters are compared by their code's low five bits, which can
+ * only overcount). Comparing names in a block asks this of millions of pairs, most of them unalike.
+ */
+export function jaroWinklerAtLeast(a: string, b: string, threshold: number, prefixScale = 0.1): boolean {
+  if (a === b) return (a.length === 0 ? 0 : 1) >= threshold
+  const lengthA = a.length
+  const lengthB = b.length
+  if (lengthA === 0 || lengthB === 0) return 0 >= threshold
+  let lettersA = 0
+  let lettersB = 0
+  for (let i = 0; i < lengthA; i++) lettersA |= 1 << (a.charCodeAt(i) & 31)
+  for (let j = 0; j < lengthB; j++) lettersB |= 1 << (b.charCodeAt(j) & 31)
+  let sharedA = 0
+  let sharedB = 0
+  for (let i = 0; i < lengthA; i++) if ((lettersB & (1 << (a.charCodeAt(i) & 31))) !== 0) sharedA++
+  for (let j = 0; j < lengthB; j++) if ((lettersA & (1 << (b.charCodeAt(j) & 31))) !== 0) sharedB++
+  const matches = Math.min(sharedA, sharedB)
+  const limit = Math.min(4, lengthA, lengthB)
+  let prefix = 0
+  while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++
+  const jaroBound = matches === 0 ? 0 : (matches / lengthA + matches / lengthB + 1) / 3
+  const bound = jaroBound + prefix * prefixScale * (1 - jaroBound)
+  // The bound is computed as jaroWinkler computes, so rounding cannot make it fall below the value.
+  if (bound < threshold - 1e-9) return false
+  return jaroWinkler(a, b, prefixScale) >= threshold
+}
+
+/**
  * Damerau–Levenshtein distance (unrestricted: a transposed pair may also be edited further, unlike
  * optimal string alignment), by the Lowrance–Wagner dynamic programme in O(|a|·|b|) time.
  */

@@ -29,7 +29,7 @@ const EDGE_LINKS = ['works_at', 'owns', 'reports_to', 'member_of', 'converted_to
  * Run inside the resolution transaction, after people and organisations: resolve_queue holds the
  * queued records and resolve_touched every record whose entity this pass may have changed.
  */
-export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<GraphReport> {
+export async function buildGraph(trx: Transaction<DB>, now: Date, options: { firstPass: boolean }): Promise<GraphReport> {
   const timings = { conversations: 0, sources: 0, stated: 0, inferred: 0 }
   let mark = performance.now()
   const lap = (stage: keyof GraphReport['timings']) => {
@@ -40,25 +40,12 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
   const conversations = await syncConversations(trx, now)
   lap('conversations')
   // Records whose edges are rebuilt: the queued ones, and those stating a link to or from a record
-  // that was re-resolved (its entity may be another one now).
+  // that was re-resolved (its entity may be another one now) — on a first pass, the queued ones are
+  // every record.
   await sql`drop table if exists graph_sources`.execute(trx)
   await sql`create temp table graph_sources (source_record_id bigint primary key) on commit drop`.execute(trx)
   await sql`insert into graph_sources select source_record_id from resolve_queue on conflict do nothing`.execute(trx)
-  // With statistics the planner goes from a few touched records through the index on link ends
-  // (migration 0500) instead of reading every link.
-  await sql`analyze resolve_touched`.execute(trx)
-  for (const end of ['from', 'to'] as const) {
-    // A literal, not a parameter: the index is on the expression with 'from' or 'to' written out.
-    const side = sql.lit(end)
-    await sql`insert into graph_sources
-      select distinct c.source_record_id from canonical_records c
-      join source_records s on s.system = c.data->${side}->>'system' and s.object_type = c.data->${side}->>'objectType'
-        and s.source_id = c.data->${side}->>'sourceId'
-      join resolve_touched t on t.source_record_id = s.id
-      where c.kind = 'link'
-      on conflict do nothing`.execute(trx)
-  }
-  await addOrganizationDependents(trx)
+  if (!options.firstPass) await addDependentSources(trx)
 
   // Temp tables have no statistics until analysed; without them the planner nests loops over them.
   await sql`analyze graph_sources`.execute(trx)
@@ -107,6 +94,25 @@ export async function buildGraph(trx: Transaction<DB>, now: Date): Promise<Graph
   for (const row of stated) edges[row.kind] = row.count
   if (inferredCount > 0) edges.works_at = (edges.works_at ?? 0) + inferredCount
   return { conversations, edges, timings }
+}
+
+/** Adds to graph_sources the records not queued whose edges may change with the records this pass re-resolved. */
+async function addDependentSources(trx: Transaction<DB>): Promise<void> {
+  // With statistics the planner goes from a few touched records through the index on link ends
+  // (migration 0500) instead of reading every link.
+  await sql`analyze resolve_touched`.execute(trx)
+  for (const end of ['from', 'to'] as const) {
+    // A literal, not a parameter: the index is on the expression with 'from' or 'to' written out.
+    const side = sql.lit(end)
+    await sql`insert into graph_sources
+      select distinct c.source_record_id from canonical_records c
+      join source_records s on s.system = c.data->${side}->>'system' and s.object_type = c.data->${side}->>'objectType'
+        and s.source_id = c.data->${side}->>'sourceId'
+      join resolve_touched t on t.source_record_id = s.id
+      where c.kind = 'link'
+      on conflict do nothing`.execute(trx)
+  }
+  await addOrganizationDependents(trx)
 }
 
 /** A channel's name; DMs and group DMs have none, so they are called what they are. */

@@ -26,12 +26,14 @@ export interface ScopeOptions {
  * Records whose comparison draws on organisation data that this pass changes: people whose account,
  * email domain or Slack team is among the organisations in scope (call after resolving them, while
  * resolve_scope still holds their scope) or among the queued shared channels. Kept in temp table
- * resolve_dependents, which seeds the people's scope.
+ * resolve_dependents, which seeds the people's scope (empty on a first pass: every record is queued).
  */
-export async function collectDependents(trx: Transaction<DB>, organizationsResolved: boolean): Promise<void> {
+export async function collectDependents(trx: Transaction<DB>, options: { organizationsResolved: boolean; firstPass: boolean }): Promise<void> {
   await sql`drop table if exists resolve_dependents`.execute(trx)
   await sql`create temp table resolve_dependents (source_record_id bigint not null, entity_kind text not null) on commit drop`.execute(trx)
-  if (organizationsResolved) {
+  // On a first pass every record is queued already.
+  if (options.firstPass) return
+  if (options.organizationsResolved) {
     await sql`insert into resolve_dependents (source_record_id, entity_kind)
       select distinct k.source_record_id, 'person' from resolution_keys k
       where k.entity_kind = 'person' and k.role = 'context' and (
