@@ -454,7 +454,7 @@ describe('Workday check', () => {
     const result = await session.check(context(session))
     expect(result).toEqual({
       identity: 'an integration system user (HTTP Basic)',
-      account: `tenant ${fake!.tenant} at ${fake!.baseUrl}`,
+      account: `tenant ${fake!.tenant} on ${fake!.baseUrl}`,
       scopes: [
         { name: 'custom report ISU_CustomerGraph/CG_Workers (web service)', granted: true, neededBy: ['report', 'workers'] },
         { name: 'REST common/v1 workers', granted: true, neededBy: ['workers'] },

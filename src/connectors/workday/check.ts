@@ -40,7 +40,7 @@ export async function checkWorkday(context: StreamContext, client: WorkdayClient
     note(context, what, probe)
     scopes.push({ name: `REST ${rest.service}/${rest.version} workers`, granted: probe.granted, neededBy: [REST_WORKERS_STREAM] })
   }
-  return { identity: client.credentials.identity, account: `tenant ${settings.tenant} at ${settings.host}`, scopes }
+  return { identity: client.credentials.identity, account: `tenant ${settings.tenant} on ${settings.host}`, scopes }
 }
 
 /** A 403 or 404 answer as a scope not granted; anything else as the call's outcome. */
