@@ -7,6 +7,7 @@ import { salesforceConnector } from './salesforce/index.ts'
 import { slackApiConnector } from './slack/api.ts'
 import { slackConnector } from './slack/index.ts'
 import type { ExportConnector } from './types.ts'
+import { workdayApiConnector } from './workday/api.ts'
 import { workdayConnector } from './workday/index.ts'
 
 export const SYSTEM_NAMES = ['slack', 'salesforce', 'workday', 'google'] as const satisfies readonly SystemName[]
@@ -31,4 +32,5 @@ export const apiConnectors: Readonly<Record<string, ApiConnector>> = {
   slack: slackApiConnector,
   salesforce: salesforceApiConnector,
   google: googleApiConnector,
+  workday: workdayApiConnector,
 }

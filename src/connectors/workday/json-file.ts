@@ -1,6 +1,6 @@
 import { describeLocation, FormatError } from '../../formats/format-error.ts'
-import { readJson, readJsonArray, schemaReject } from '../../formats/json.ts'
-import type { ExportEntry, ExportItem } from '../types.ts'
+import { type JsonArrayItem, readJson, readJsonArray, schemaReject } from '../../formats/json.ts'
+import type { ExportEntry, ExportItem, InputLocation } from '../types.ts'
 import { isEmployeeIdColumn, isPlainObject } from './columns.ts'
 import type { Completeness } from './completeness.ts'
 import { type ColumnMapping, peopleLinkKeys, restWorkerSchema, workerEntrySchema } from './raw.ts'
@@ -46,21 +46,12 @@ export async function* readJsonFile(entry: ExportEntry, mapping: ColumnMapping, 
   }
   completeness.workerFile()
   const mode: IdMode = shape.kind === 'rest' ? { kind: 'rest' } : probe.hasIdColumn ? { kind: 'employee', idColumns: [] } : { kind: 'hash' }
-  const schema = shape.kind === 'rest' ? restWorkerSchema : workerEntrySchema
   let rows = 0
   try {
     for await (const item of readJsonArray(await entry.open(), entry.location, { arrayPath: [...shape.arrayPath] })) {
       rows++
-      const parsed = schema.safeParse(item.value)
-      if (!parsed.success) {
-        completeness.fail()
-        yield { type: 'reject', reject: { ...schemaReject(parsed.error, entry.location, item.path, item.value), objectType: 'worker' } }
-        continue
-      }
-      // The payload is the entry as read (parsed.data would be zod's copy of it).
-      if (!isPlainObject(item.value)) continue
-      const value = item.value
-      const result = workerItem(value, { ...entry.location, path: item.path }, mode, mapping, () => JSON.stringify(value))
+      const result = jsonWorkerItem(item, entry.location, shape.kind === 'rest' ? 'rest' : 'report', mode, mapping)
+      if (result === undefined) continue
       if (result.type === 'reject') completeness.fail()
       yield result
     }
@@ -70,6 +61,31 @@ export async function* readJsonFile(entry: ExportEntry, mapping: ColumnMapping, 
     return
   }
   if (shape.kind === 'rest') completeness.restPage(rows, await restTotal(entry))
+}
+
+/**
+ * One element of a worker array as a record or a reject (an element that is no object, or a REST
+ * worker whose known fields have the wrong types, is rejected at its JSON path). The live sync reads
+ * the elements of the API answers through this too, so API and export records are the same records.
+ */
+export function jsonWorkerItem(
+  item: JsonArrayItem,
+  location: InputLocation,
+  kind: 'report' | 'rest',
+  mode: IdMode,
+  mapping: ColumnMapping,
+): ExportItem | undefined {
+  const parsed = (kind === 'rest' ? restWorkerSchema : workerEntrySchema).safeParse(item.value)
+  if (!parsed.success) return { type: 'reject', reject: { ...schemaReject(parsed.error, location, item.path, item.value), objectType: 'worker' } }
+  // The payload is the entry as read (parsed.data would be zod's copy of it).
+  if (!isPlainObject(item.value)) return undefined
+  const value = item.value
+  return workerItem(value, { ...location, path: item.path }, mode, mapping, () => JSON.stringify(value))
+}
+
+/** Whether a report entry has a key naming the employee id (RaaS leaves out empty values, so any entry may lack it). */
+export function hasEmployeeIdKey(value: unknown, mapping: ColumnMapping): boolean {
+  return isPlainObject(value) && Object.keys(value).some((key) => isEmployeeIdColumn(key, mapping))
 }
 
 async function detectShape(entry: ExportEntry, mapping: ColumnMapping): Promise<{ shape: Shape; probe: Extract<Probe, { kind: 'found' }> } | { error: unknown }> {
@@ -101,7 +117,7 @@ async function probeArray(entry: ExportEntry, arrayPath: readonly string[], mapp
     for await (const item of readJsonArray(await entry.open(), entry.location, { arrayPath: [...arrayPath] })) {
       if (!seen) first = item.value
       seen = true
-      if (isPlainObject(item.value) && Object.keys(item.value).some((key) => isEmployeeIdColumn(key, mapping))) {
+      if (hasEmployeeIdKey(item.value, mapping)) {
         return { kind: 'found', hasIdColumn: true, first }
       }
     }

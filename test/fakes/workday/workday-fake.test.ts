@@ -263,6 +263,14 @@ describe('Workday fake: RaaS custom report', () => {
     expect(() => updateWorker(data, '100002', { Employee_ID: '1' }, now)).toThrow(/cannot change/)
   })
 
+  it('reportWidColumn: each JSON entry carries its WID right after the Employee_ID', async () => {
+    await start({ reportWidColumn: 'Worker_WID' })
+    const body = await getJson<Report>(reportUrl())
+    const expected = exportReport().Report_Entry
+    expect(body.Report_Entry.map((entry) => Object.keys(entry).slice(0, 3))).toEqual(expected.map((entry) => ['Employee_ID', 'Worker_WID', Object.keys(entry)[1]]))
+    expect(body.Report_Entry.map((entry) => entry.Worker_WID)).toEqual(expected.map((entry) => widOf(entry.Employee_ID)))
+  })
+
   it('an unknown report, owner or tenant is 404', async () => {
     const fake = await start()
     expect((await get(reportUrl({ format: 'json' }, 'Other_Report'))).status).toBe(404)
@@ -541,6 +549,24 @@ describe('Workday fake: faults', () => {
     expect(error.name).toBe('TypeError')
     expect(error.message).toBe('terminated')
     expect(fake.state.callsOf('raas')[0]?.outcome).toBe('fault:truncated')
+  })
+
+  it('stall: status 200 and half the body arrive, then nothing until the client gives up', async () => {
+    const fake = await start()
+    fake.state.inject('raas', { type: 'stall' })
+    const controller = new AbortController()
+    const response = await get(reportUrl(), basic(), { signal: controller.signal })
+    expect(response.status).toBe(200)
+    const reader = response.body!.getReader()
+    const first = await reader.read()
+    expect(first.value!.length).toBeGreaterThan(0)
+    setTimeout(() => controller.abort(), 200)
+    const error = await failure((async () => {
+      for (;;) if ((await reader.read()).done) return
+    })())
+    expect(error.name).toBe('AbortError')
+    expect(fake.state.callsOf('raas')[0]?.outcome).toBe('fault:stall')
+    expect((await get(reportUrl())).status).toBe(200)
   })
 
   it('expired_token: one 401 whatever the credentials, then the same token works again', async () => {

@@ -35,6 +35,8 @@ export type WorkdayFault =
   | { type: 'reset' }
   /** The real response's status and headers with its full Content-Length, half the body, then the socket is destroyed. */
   | { type: 'truncated' }
+  /** The real response's status and headers, half the body, then nothing more on an open socket (a report that stalls midway). */
+  | { type: 'stall' }
   /** 401 as for an expired bearer token, whatever the credentials. */
   | { type: 'expired_token' }
 
@@ -75,6 +77,11 @@ export interface WorkdayFakeOptions {
   restEmployeeIdKey?: string
   /** REST lists terminated workers too (default false: only active workers, as the staffing /workers resource documents). */
   restIncludeTerminated?: boolean
+  /**
+   * The RaaS JSON answer carries each worker's WID under this key, right after Employee_ID (a report
+   * with a WID column, e.g. 'Worker_WID'). Off by default: the generated report has none. JSON only.
+   */
+  reportWidColumn?: string
   /** Milliseconds since the epoch; default Date.now. Drives token expiry. */
   clock?: () => number
 }
@@ -100,6 +107,7 @@ export class WorkdayFakeState {
   readonly restServices: Set<string>
   restEmployeeIdKey: string | undefined
   restIncludeTerminated: boolean
+  reportWidColumn: string | undefined
   readonly clock: () => number
   readonly calls: CallRecord[] = []
   /** Set when the server listens: `http://127.0.0.1:<port>`. */
@@ -120,6 +128,7 @@ export class WorkdayFakeState {
     this.restServices = new Set(options.restServices ?? ['common/v1', 'staffing/v6'])
     this.restEmployeeIdKey = options.restEmployeeIdKey
     this.restIncludeTerminated = options.restIncludeTerminated ?? false
+    this.reportWidColumn = options.reportWidColumn
     this.clock = options.clock ?? Date.now
   }
 
@@ -228,7 +237,7 @@ async function handle(state: WorkdayFakeState, request: IncomingMessage, respons
   state.calls.push(call)
 
   const fault = route.api === 'other' ? undefined : state.takeFault(route.api)
-  if (fault && fault.type !== 'truncated' && fault.type !== 'slow') {
+  if (fault && fault.type !== 'truncated' && fault.type !== 'stall' && fault.type !== 'slow') {
     call.outcome = `fault:${fault.type}`
     applyFault(fault, request, response)
     return
@@ -241,6 +250,14 @@ async function handle(state: WorkdayFakeState, request: IncomingMessage, respons
     const bytes = Buffer.from(reply.body)
     response.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.type, 'Content-Length': String(bytes.length) })
     response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.socket?.destroy())
+    return
+  }
+  if (fault?.type === 'stall') {
+    call.outcome = 'fault:stall'
+    const bytes = Buffer.from(reply.body)
+    response.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.type, 'Content-Length': String(bytes.length) })
+    // The rest never comes; the client's timeout (or close()) ends the socket.
+    response.write(bytes.subarray(0, Math.floor(bytes.length / 2)))
     return
   }
   if (fault?.type === 'slow') {
@@ -323,7 +340,7 @@ function validationError(field: string, message: string): Reply {
   return jsonReply(400, { error: 'invalid request: a parameter is not valid', errors: [{ error: message, field }] })
 }
 
-function applyFault(fault: Exclude<WorkdayFault, { type: 'truncated' } | { type: 'slow' }>, request: IncomingMessage, response: ServerResponse): void {
+function applyFault(fault: Exclude<WorkdayFault, { type: 'truncated' } | { type: 'stall' } | { type: 'slow' }>, request: IncomingMessage, response: ServerResponse): void {
   switch (fault.type) {
     case 'rate_limited':
       send(response, jsonReply(429, { error: 'Too many requests' }, fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }))
@@ -415,7 +432,8 @@ function reportReply(state: WorkdayFakeState, url: URL): Reply {
     }
     workers = workers.filter((worker) => worker.updatedMs >= sinceMs)
   }
-  const entries = workers.map((worker) => worker.entry)
+  const widColumn = state.reportWidColumn
+  const entries = workers.map((worker) => (widColumn === undefined ? worker.entry : withWid(worker, widColumn)))
   const format = (url.searchParams.get('format') ?? 'xml').toLowerCase()
   switch (format) {
     case 'json':
@@ -428,6 +446,12 @@ function reportReply(state: WorkdayFakeState, url: URL): Reply {
     default:
       return textReply(400, `format=${format} is not supported by the fake; use json, csv or xml.`)
   }
+}
+
+/** The entry with its WID right after the Employee_ID (a report with a WID column). */
+function withWid(worker: FakeWorker, column: string): ReportEntry {
+  const { Employee_ID: employeeId, ...rest } = worker.entry
+  return { Employee_ID: employeeId, [column]: worker.wid, ...rest }
 }
 
 /** YYYY-MM-DD (UTC midnight), Workday's zoned date YYYY-MM-DD-08:00, or an ISO date-time with a zone. */
