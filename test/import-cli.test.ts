@@ -111,7 +111,7 @@ describe.each(databaseTargets())('customer-graph import on the $name database', 
       return new Set(rows.map((row) => `${row.system},${row.object_type},${row.source_id}`))
     })
     expect(truth.filter((key) => !landed.has(key))).toEqual([])
-  })
+  }, 180_000)
 
   it('lands the good rows around bad ones and keeps each bad row with its code and line', async () => {
     const { code, report } = await importJson('salesforce', corpus.contacts!, '--connection', 'corpus')

@@ -138,6 +138,8 @@ describe.each(databaseTargets())('Slack sync on the $name database', (target) =>
       ['channel', 1],
       ['channel_member', dm.members.length],
     ])
+    expect(conversations.records.deleted).toBe(1 + dm.members.length)
+    expect(report.records.deleted).toBe(1 + dm.members.length)
     const gone = await store.db.selectFrom('source_records').select(['deleted_at', 'deletion_evidence']).where('source_id', '=', dm.id).executeTakeFirstOrThrow()
     expect(gone.deleted_at).not.toBeNull()
     expect(gone.deletion_evidence).toMatchObject({ reason: 'missing_from_complete_export' })

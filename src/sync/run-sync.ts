@@ -189,7 +189,9 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
     note(reportedError(error, run.secrets, { endpoint: stream.name }))
     deps.logger.error({ connection: entry.name, stream: stream.name, code: report.errors.at(-1)?.code }, 'sync.stream_failed')
   }
-  report.records = writer.counts
+  // What the pages landed, plus what the complete pass marked deleted.
+  const inferredDeleted = report.deletions.reduce((sum, decision) => sum + (decision.applied ? decision.missing : 0), 0)
+  report.records = { ...writer.counts, deleted: writer.counts.deleted + inferredDeleted }
   return report
 }
 
@@ -209,8 +211,7 @@ async function inferStreamDeletions(deps: Deps, run: StreamRun, report: StreamRe
       }),
     )
     report.deletions.push(decision)
-    if (decision.applied) report.records = { ...report.records, deleted: report.records.deleted + decision.missing }
-    else if (decision.missing > 0) {
+    if (!decision.applied && decision.missing > 0) {
       note({
         code: 'E_MASS_DELETE',
         location: { endpoint: run.stream.name },
