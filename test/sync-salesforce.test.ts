@@ -486,8 +486,8 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
   })
 
   describe('check', () => {
-    function context(entry: ConnectionEntry) {
-      const session = entry.connector.open(entry.settings, { logger: pino({ level: 'silent' }), connection: CONNECTION })
+    async function context(entry: ConnectionEntry) {
+      const session = await entry.connector.open(entry.settings, { logger: pino({ level: 'silent' }), connection: CONNECTION })
       const ctx = createStreamContext({
         connection: CONNECTION,
         session,
@@ -504,7 +504,7 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
     }
 
     it('names the integration user and org, and every object it may query, with the API usage, in three calls', async () => {
-      const { session, ctx } = context(connection({ auth: { type: 'access_token', accessToken: new Secret('SF_TOKEN', fake.accessToken) } }))
+      const { session, ctx } = await context(connection({ auth: { type: 'access_token', accessToken: new Secret('SF_TOKEN', fake.accessToken) } }))
       const result = await session.check(ctx)
       const user = fake.state.org.record('User', fake.state.userId)
       expect(result.identity).toBe(`${String(user.Name)} <${String(user.Username)}> (user ${fake.state.userId})`)
@@ -520,7 +520,7 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
       await fake.close()
       fake = await startSalesforceFake({ exportFolder: exportDir, now: NOW, apiUsed: 9_500, apiLimit: 10_000 })
       fake.state.org.tables.delete('Lead')
-      const { session, ctx } = context(connection())
+      const { session, ctx } = await context(connection())
       const result = await session.check(ctx)
       expect(result.scopes.find((scope) => scope.name === 'Lead: query')).toEqual({ name: 'Lead: query', granted: false, neededBy: ['Lead'] })
       expect(result.scopes.filter((scope) => !scope.granted).map((scope) => scope.name)).toEqual(['Lead: query', 'API requests: 9501 of 10000 used in the last 24 hours (apiUsageCeiling 80%)'])

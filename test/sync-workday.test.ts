@@ -409,8 +409,8 @@ describe.each(databaseTargets())('Workday live sync ($name)', (target) => {
 })
 
 describe('Workday check through the sync engine’s call', () => {
-  function check(entry: ConnectionEntry) {
-    const session = entry.connector.open(entry.settings, { logger: createLogger('silent'), connection: entry.name })
+  async function check(entry: ConnectionEntry) {
+    const session = await entry.connector.open(entry.settings, { logger: createLogger('silent'), connection: entry.name })
     const context = createStreamContext({
       connection: entry.name,
       session,
@@ -423,7 +423,7 @@ describe('Workday check through the sync engine’s call', () => {
       now: () => new Date(),
       logger: createLogger('silent'),
     })
-    return session.check(context)
+    return await session.check(context)
   }
 
   it('is the registered workday connector', async () => {

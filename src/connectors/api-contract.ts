@@ -113,7 +113,8 @@ export interface OpenContext {
 export interface ApiConnector<Settings = unknown> {
   readonly system: string
   readonly settings: z.ZodType<Settings>
-  open(settings: Settings, context: OpenContext): ApiSession
+  /** May be async, so that a connector loads its SDK only when a connection of its system is used. */
+  open(settings: Settings, context: OpenContext): ApiSession | Promise<ApiSession>
   normalize(record: LandedRecord, context: NormalizeContext): NormalizeResult
 }
 

@@ -10,7 +10,7 @@ import { QuotaGovernor } from './quota-governor.ts'
 import { connectionContext, realSleep } from './stream-context.ts'
 
 export async function checkConnection(deps: Pick<Deps, 'clock' | 'logger'>, entry: ConnectionEntry, sleep = realSleep): Promise<CheckResult> {
-  const session = entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
+  const session = await entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
   try {
     const governor = new QuotaGovernor(entry.concurrency, () => deps.clock.now().getTime())
     return await session.check(connectionContext(entry, session, { governor, full: false, sleep, clock: deps.clock, logger: deps.logger }))

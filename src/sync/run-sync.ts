@@ -93,7 +93,7 @@ async function syncLocked(deps: Deps, request: SyncRequest, system: SystemName, 
   const sleep = request.sleep ?? realSleep
   const contextFor = (stream: string): StreamContext =>
     connectionContext(entry, session, { governor, full, sleep, clock: deps.clock, logger: deps.logger.child({ connection: entry.name, stream }) })
-  const session = entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
+  const session = await entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
   try {
     const streams = selectStreams(session.streams, request.streams ?? entry.streams, entry.name)
     const learned = (await session.normalizeSettings?.(contextFor('settings'))) ?? {}

@@ -1,7 +1,6 @@
 import type { ApiConnector } from '../api-contract.ts'
 import { checkGoogle } from './check.ts'
 import { classifyGoogleError } from './classify.ts'
-import { createGoogleClients } from './client.ts'
 import { googleSettings, type GoogleSettings } from './config.ts'
 import { normalizeGoogleRecord } from './normalize.ts'
 import { eventsStream } from './streams/events.ts'
@@ -17,7 +16,9 @@ import { usersStream } from './streams/users.ts'
 export const googleApiConnector: ApiConnector<GoogleSettings> = {
   system: 'google',
   settings: googleSettings,
-  open(settings) {
+  async open(settings) {
+    // googleapis loads only when a Google connection is used, not with every command.
+    const { createGoogleClients } = await import('./client.ts')
     const clients = createGoogleClients(settings)
     return {
       streams: [usersStream(clients, settings), contactsStream(clients, settings), otherContactsStream(clients, settings), eventsStream(clients, settings)],

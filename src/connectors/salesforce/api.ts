@@ -1,7 +1,6 @@
 import type { ApiConnector, ApiSession } from '../api-contract.ts'
 import { checkSalesforce } from './check.ts'
 import { classifySalesforceFailure } from './classify.ts'
-import { SalesforceClient } from './client.ts'
 import { salesforceSettings, type SalesforceSettings } from './config.ts'
 import { normalizeSalesforceRecord } from './normalize.ts'
 import { salesforceObjectTypes } from './object-types.ts'
@@ -19,7 +18,9 @@ export const salesforceApiConnector: ApiConnector<SalesforceSettings> = {
   normalize: normalizeSalesforceRecord,
 }
 
-function openSalesforceSession(settings: SalesforceSettings): ApiSession {
+async function openSalesforceSession(settings: SalesforceSettings): Promise<ApiSession> {
+  // jsforce loads only when a Salesforce connection is used, not with every command.
+  const { SalesforceClient } = await import('./client.ts')
   const client = new SalesforceClient(settings)
   return {
     streams: salesforceObjectTypes.map((objectType) => objectStream(client, settings, objectType)),

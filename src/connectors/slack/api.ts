@@ -4,7 +4,6 @@
  * history land as the same source records as a workspace export, normalised by the same function.
  */
 import type { ApiConnector, ApiSession, CheckResult } from '../api-contract.ts'
-import { classifySlackError, createSlackClient } from './client.ts'
 import { slackSettings, type SlackSettings } from './config.ts'
 import { normalizeSlackRecord } from './normalize.ts'
 import { conversationsStream } from './streams/conversations.ts'
@@ -24,7 +23,9 @@ function neededScopes(settings: SlackSettings): Record<string, string[]> {
   }
 }
 
-function openSlack(settings: SlackSettings): ApiSession {
+async function openSlack(settings: SlackSettings): Promise<ApiSession> {
+  // The SDK loads only when a Slack connection is used, not with every command.
+  const { classifySlackError, createSlackClient } = await import('./client.ts')
   const client = createSlackClient(settings)
   const own = new OwnWorkspace()
   return {

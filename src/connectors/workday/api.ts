@@ -14,12 +14,12 @@ import { WorkerIndex } from './worker-index.ts'
  * custom report, when configured) and `workers` (REST, when configured), both full reads of
  * `worker` records with the export importer's ids, payloads and normaliser.
  */
-export const workdayApiConnector: ApiConnector<WorkdaySettings> = {
+export const workdayApiConnector = {
   system: 'workday',
   settings: workdaySettings,
   open: openWorkday,
   normalize: normalizeWorker,
-}
+} satisfies ApiConnector<WorkdaySettings>
 
 function openWorkday(settings: WorkdaySettings, context: OpenContext): ApiSession {
   const client = new WorkdayClient(settings, credentialsFor(settings))
