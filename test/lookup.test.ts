@@ -18,11 +18,11 @@ import { runImport } from '../src/pipeline/run-import.ts'
 import { findSubject } from '../src/resolve/find-subject.ts'
 import { recordOverride } from '../src/resolve/overrides.ts'
 import { runResolution } from '../src/resolve/run-resolution.ts'
-import type { SystemName } from '../src/schema/database.ts'
+import type { BuiltInSystem } from '../src/schema/database.ts'
 import { databaseTargets, type TestDatabase } from './support/test-databases.ts'
 
 let dir: string
-const exportOf: Record<SystemName | 'fixture', string> = { salesforce: '', slack: '', workday: '', google: '', fixture: '' }
+const exportOf: Record<BuiltInSystem | 'fixture', string> = { salesforce: '', slack: '', workday: '', google: '', fixture: '' }
 
 /** Messages a hostile customer might post in a shared channel. */
 const HOSTILE = [

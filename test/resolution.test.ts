@@ -16,11 +16,11 @@ import { explain, formatExplanation } from '../src/resolve/explain.ts'
 import { findSubject } from '../src/resolve/find-subject.ts'
 import { recordOverride } from '../src/resolve/overrides.ts'
 import { runResolution } from '../src/resolve/run-resolution.ts'
-import type { SystemName } from '../src/schema/database.ts'
+import type { BuiltInSystem } from '../src/schema/database.ts'
 import { databaseTargets, truncateAll, type TestDatabase } from './support/test-databases.ts'
 
 let dir: string
-const exportOf: Record<SystemName, string> = { salesforce: '', slack: '', workday: '', google: '' }
+const exportOf: Record<BuiltInSystem, string> = { salesforce: '', slack: '', workday: '', google: '' }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cg-resolution-'))
@@ -56,7 +56,7 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
   })
   afterAll(() => store?.dispose())
 
-  const importSystem = (system: SystemName, path = exportOf[system]) =>
+  const importSystem = (system: BuiltInSystem, path = exportOf[system]) =>
     runImport(deps, { connector: exportConnectors[system], path, openSource: () => openExportSource(path) })
 
   /** The resolved partition: `system|objectType|sourceId` → entity id, for one entity kind. */
@@ -125,7 +125,7 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
       return runImport(deps, { connector: exportConnectors[system], path, connectionId: `${system}-extra`, openSource: () => openExportSource(path) })
     }
 
-    const orders: SystemName[][] = [
+    const orders: BuiltInSystem[][] = [
       ['salesforce', 'slack', 'workday', 'google'],
       ['google', 'workday', 'slack', 'salesforce'],
       ['workday', 'slack', 'google', 'salesforce'],

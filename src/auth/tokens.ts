@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../deps.ts'
 import { CgError } from '../errors.ts'
-import { SCOPES, SYSTEMS, type Scope } from '../lookup/lookup-schema.ts'
+import { SCOPES, type Scope } from '../lookup/lookup-schema.ts'
+import { parseRecordRef } from '../schema/record-ref.ts'
 import type { DB } from '../schema/database.ts'
 import { newTokenSecret } from './token-secret.ts'
 
@@ -38,7 +39,6 @@ const NAME_MAX_LENGTH = 200
 // eslint-disable-next-line no-control-regex -- a name with control characters would garble every listing
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
 const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/u
-const RECORD_REF = new RegExp(`^(${SYSTEMS.join('|')}):[^:\\s]+:\\S+$`, 'u')
 
 export async function createToken(db: Kysely<DB>, input: NewToken): Promise<CreatedToken> {
   const name = checkName(input.name)
@@ -119,8 +119,8 @@ function checkSubject(subject: string | null): string | null {
   if (subject === null) return null
   const trimmed = subject.trim()
   if (EMAIL.test(trimmed)) return trimmed.toLowerCase()
-  if (RECORD_REF.test(trimmed)) return trimmed
-  throw new CgError('E_USAGE', `subject "${trimmed}" is neither an email nor a record reference (${SYSTEMS.join('|')}:objectType:sourceId)`, {
+  if (parseRecordRef(trimmed)) return trimmed
+  throw new CgError('E_USAGE', `subject "${trimmed}" is neither an email nor a record reference (system:objectType:sourceId)`, {
     location: { parameter: 'subject' },
   })
 }

@@ -1,4 +1,4 @@
-import type { SystemName } from '../schema/database.ts'
+import type { BuiltInSystem } from '../schema/database.ts'
 import type { ApiConnector } from './api-contract.ts'
 import { salesforceApiConnector } from './salesforce/api.ts'
 import { googleApiConnector } from './google/api.ts'
@@ -10,17 +10,17 @@ import type { ExportConnector } from './types.ts'
 import { workdayApiConnector } from './workday/api.ts'
 import { workdayConnector } from './workday/index.ts'
 
-export const SYSTEM_NAMES = ['slack', 'salesforce', 'workday', 'google'] as const satisfies readonly SystemName[]
+export const SYSTEM_NAMES = ['slack', 'salesforce', 'workday', 'google'] as const satisfies readonly BuiltInSystem[]
 
 /** The built-in export connectors, one per system, registered through the public contract. */
-export const exportConnectors: Record<SystemName, ExportConnector> = {
+export const exportConnectors: Record<BuiltInSystem, ExportConnector> = {
   slack: slackConnector,
   salesforce: salesforceConnector,
   workday: workdayConnector,
   google: googleConnector,
 }
 
-export function isSystemName(value: string): value is SystemName {
+export function isBuiltInSystem(value: string): value is BuiltInSystem {
   return (SYSTEM_NAMES as readonly string[]).includes(value)
 }
 

@@ -17,7 +17,7 @@ import { lookupCustomer } from '../lookup/lookup-customer.ts'
 import type { LookupResult, Principal } from '../lookup/lookup-schema.ts'
 import { runImport, type ImportReport } from '../pipeline/run-import.ts'
 import { runResolution, type ResolutionReport } from '../resolve/run-resolution.ts'
-import type { SystemName } from '../schema/database.ts'
+import type { BuiltInSystem } from '../schema/database.ts'
 
 export interface DemoOptions {
   people: number
@@ -36,7 +36,7 @@ export interface DemoReport {
 }
 
 /** In this order, so that our own people are known when customers' records arrive. */
-const SYSTEMS: readonly SystemName[] = ['workday', 'google', 'salesforce', 'slack']
+const SYSTEMS: readonly BuiltInSystem[] = ['workday', 'google', 'salesforce', 'slack']
 
 export async function runDemo(deps: Deps, principal: Principal, options: DemoOptions): Promise<DemoReport> {
   const started = performance.now()

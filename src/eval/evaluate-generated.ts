@@ -17,7 +17,7 @@ import { createLogger } from '../logger.ts'
 import { runImport } from '../pipeline/run-import.ts'
 import { exportIdentities } from '../resolve/export-identities.ts'
 import { runResolution, type KindReport } from '../resolve/run-resolution.ts'
-import type { ResolvedKind, SystemName } from '../schema/database.ts'
+import type { ResolvedKind, BuiltInSystem } from '../schema/database.ts'
 import { inferredOrganizationTruth, parseOrganizationKeys } from './inferred-truth.ts'
 import { evaluatePartition, type PartitionMetrics } from './metrics.ts'
 
@@ -32,7 +32,7 @@ export interface GeneratedResult {
   resolutionSeconds: number
 }
 
-const EXPORTS: readonly [SystemName, string][] = [
+const EXPORTS: readonly [BuiltInSystem, string][] = [
   ['workday', 'workday'],
   ['google', 'google'],
   ['salesforce', 'salesforce'],

@@ -4,7 +4,9 @@
  * resolution normalised them when it keyed the records (src/resolve/keys), so a query finds what an
  * import landed however it was typed. Pure.
  */
-import { toSalesforceId18 } from '../connectors/salesforce/salesforce-id.ts'
+import { storedSourceId, toSalesforceId18 } from '../connectors/salesforce/salesforce-id.ts'
+import { formatRef } from '../resolve/resolvable.ts'
+import { parseRecordRef } from '../schema/record-ref.ts'
 import { domainFromWebsite, foldText, isFreeMailDomain, normalizeEmail, normalizePhone, registrableDomain } from '../resolve/keys/index.ts'
 
 export type QueryReading =
@@ -17,7 +19,6 @@ export type QueryReading =
   | { as: 'name'; text: string; folded: string }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const SYSTEMS = new Set(['slack', 'salesforce', 'workday', 'google'])
 const SALESFORCE_ID_15 = /^[a-zA-Z0-9]{15}$/
 /** Something that can only be an id: no spaces, letters and digits mixed or digits alone (U024BE7LH, 0035e00000AbCdE, 21001). */
 const ID_LIKE = /^(?=.*\d)[A-Za-z0-9_-]{4,64}$/
@@ -29,12 +30,8 @@ export function classifyQuery(text: string): QueryReading {
   const query = text.trim()
   if (UUID.test(query)) return { as: 'entity_id', entityId: query.toLowerCase() }
 
-  const [system, objectType, ...rest] = query.split(':')
-  if (system && SYSTEMS.has(system) && objectType && rest.length > 0) {
-    const sourceId = rest.join(':')
-    const id = system === 'salesforce' && SALESFORCE_ID_15.test(sourceId) ? (toSalesforceId18(sourceId) ?? sourceId) : sourceId
-    return { as: 'record', ref: `${system}:${objectType}:${id}` }
-  }
+  const ref = parseRecordRef(query)
+  if (ref) return { as: 'record', ref: formatRef({ ...ref, sourceId: storedSourceId(ref.system, ref.sourceId) }) }
 
   if (query.includes('@')) {
     const email = normalizeEmail(query)

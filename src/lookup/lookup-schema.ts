@@ -5,8 +5,8 @@
  */
 import { z } from 'zod'
 
-export const SYSTEMS = ['slack', 'salesforce', 'workday', 'google'] as const
-const system = z.enum(SYSTEMS)
+/** The source system of a value or record: slack, salesforce, workday, google, or one a connector module brings. */
+const system = z.string().describe('Source system: slack, salesforce, workday, google, or a system a connector module brings')
 
 /** Sections of a profile a caller can ask for; `profile` is the entity's own fields. */
 export const SECTIONS = ['profile', 'organizations', 'colleagues', 'owners', 'channels', 'deals', 'cases', 'meetings', 'messages'] as const

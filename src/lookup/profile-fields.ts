@@ -94,8 +94,10 @@ const fieldOrder = (field: string) => {
 }
 
 function rank(member: MemberRow, authority: readonly SystemName[]): number {
-  // What a record states of itself outranks what was inferred from other records.
-  return authority.indexOf(member.system) + (member.inferred ? authority.length : 0)
+  // A connector module's system ranks after the built-in ones; what a record states of itself
+  // outranks what was inferred from other records.
+  const position = authority.indexOf(member.system)
+  return (position === -1 ? authority.length : position) + (member.inferred ? authority.length + 1 : 0)
 }
 
 function newer(a: MemberRow, b: MemberRow): number {

@@ -4,16 +4,16 @@
  * survivor.
  */
 import { sql, type Kysely } from 'kysely'
-import { toSalesforceId18 } from '../connectors/salesforce/salesforce-id.ts'
+import { storedSourceId, toSalesforceId18 } from '../connectors/salesforce/salesforce-id.ts'
 import { CgError } from '../errors.ts'
-import type { DB, ResolvedKind, SystemName } from '../schema/database.ts'
+import type { DB, ResolvedKind } from '../schema/database.ts'
+import { parseRecordRef } from '../schema/record-ref.ts'
 
 export type Subject =
   | { type: 'entity'; entityId: string; kind: ResolvedKind | 'conversation'; redirectedFrom?: string }
   | { type: 'record'; recordId: number; ref: string }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const SYSTEMS: readonly SystemName[] = ['slack', 'salesforce', 'workday', 'google']
 const SALESFORCE_ID_15 = /^[a-zA-Z0-9]{15}$/
 
 export async function findSubject(db: Kysely<DB>, text: string, parameter: string): Promise<Subject> {
@@ -25,14 +25,14 @@ export async function findSubject(db: Kysely<DB>, text: string, parameter: strin
     const survivor = await db.selectFrom('entities').select(['id', 'kind']).where('id', '=', entity.redirect_to).executeTakeFirstOrThrow()
     return { type: 'entity', entityId: survivor.id, kind: survivor.kind, redirectedFrom: entity.id }
   }
-  const [system, objectType, ...rest] = input.split(':')
-  if (SYSTEMS.includes(system as SystemName) && objectType && rest.length > 0) {
-    const written = rest.join(':')
-    const sourceId = system === 'salesforce' && SALESFORCE_ID_15.test(written) ? (toSalesforceId18(written) ?? written) : written
+  const ref = parseRecordRef(input)
+  if (ref) {
+    const { system, objectType } = ref
+    const sourceId = storedSourceId(system, ref.sourceId)
     const record = await db
       .selectFrom('source_records')
       .select('id')
-      .where('system', '=', system as SystemName)
+      .where('system', '=', system)
       .where('object_type', '=', objectType)
       .where('source_id', '=', sourceId)
       .orderBy('id')

@@ -8,7 +8,12 @@ import { z } from 'zod'
  * resolver's key functions, so the raw form stays visible in claims.
  */
 
-export const systemSchema = z.enum(['slack', 'salesforce', 'workday', 'google'])
+/**
+ * A source system's name: one of the built-in four, or one a connector module brings (`hubspot`,
+ * `hr-feed`). It is the first part of a record reference `system:objectType:sourceId`.
+ */
+export const SYSTEM_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/
+export const systemSchema = z.string().regex(SYSTEM_NAME_PATTERN, 'a system name: 2–32 lowercase letters, digits, _ or -, starting with a letter')
 
 /** Points at one source record: how canonical records refer to each other across records. */
 export const sourceRefSchema = z.object({

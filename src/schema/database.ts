@@ -4,7 +4,13 @@ import type { ColumnType, Generated } from 'kysely'
  * Kysely's view of the tables created by migrations/. Kept by hand next to the migrations; the
  * database test checks that every table here exists with these columns.
  */
-export type SystemName = 'slack' | 'salesforce' | 'workday' | 'google'
+/** The systems built in: each has an export importer and a live connector. */
+export type BuiltInSystem = 'slack' | 'salesforce' | 'workday' | 'google'
+/**
+ * A source system's name as stored: a built-in one, or one a connector module brings (lowercase
+ * letters, digits, `_` and `-`; see SYSTEM_NAME_PATTERN in schema/canonical.ts).
+ */
+export type SystemName = string
 export type EntityKind = 'person' | 'organization' | 'conversation'
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned'
 

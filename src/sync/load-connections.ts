@@ -10,6 +10,7 @@ import { parse } from 'yaml'
 import type { ApiConnector } from '../connectors/api-contract.ts'
 import { apiConnectors } from '../connectors/registry.ts'
 import { CgError, errorMessage } from '../errors.ts'
+import { SYSTEM_NAME_PATTERN } from '../schema/canonical.ts'
 import { parseConnectionsFile, type ConnectionsFile, type ConnectorCatalog } from './connections-config.ts'
 
 export const DEFAULT_CONNECTIONS_FILE = 'customer-graph.yaml'
@@ -67,6 +68,11 @@ async function importConnector(specifier: string, file: string): Promise<ApiConn
   const missing = ['system', 'settings', 'open', 'normalize'].filter((key) => connector?.[key as keyof ApiConnector] === undefined)
   if (!connector || missing.length > 0) {
     throw new CgError('E_CONFIG', `${file}: connector module "${specifier}" must export a connector (default export or \`connector\`) with system, settings, open and normalize; missing ${missing.join(', ') || 'the export'}`, {
+      location: { file, path: 'module' },
+    })
+  }
+  if (typeof connector.system !== 'string' || !SYSTEM_NAME_PATTERN.test(connector.system)) {
+    throw new CgError('E_CONFIG', `${file}: connector module "${specifier}" declares system ${JSON.stringify(connector.system)}; a system name is 2–32 lowercase letters, digits, _ or -, starting with a letter`, {
       location: { file, path: 'module' },
     })
   }

@@ -60,9 +60,11 @@ describe('stream context', () => {
 
   it('reschedules instead of sleeping when the wait is longer than the cap', async () => {
     const { ctx } = context({ maxWaitMs: 5000 })
-    const error = await ctx.call({ what: 'users.list' }, flaky({ kind: 'rate_limited', retryAfterMs: 9000, detail: '429' }).request).catch((caught: unknown) => caught)
+    const error = await ctx.call({ what: 'users.list' }, flaky({ kind: 'rate_limited', retryAfterMs: 9000, detail: 'HTTP 429 ratelimited' }).request).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(RateLimitedError)
     expect(error).toMatchObject({ code: 'E_RATE_LIMITED', retryable: true, retryAt: new Date(9000) })
+    // The source's own words say which limit it was.
+    expect((error as Error).message).toMatch(/users\.list: rate limited \(the source asked to wait 9 s: HTTP 429 ratelimited\)/)
   })
 
   it('retries transient failures five times with backoff, then gives up retryably', async () => {

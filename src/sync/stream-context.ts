@@ -96,8 +96,9 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
   const where = { endpoint: call.what }
   let transient = 0
   let limited = 0
+  let limitDetail: string | undefined
   for (;;) {
-    await waitForQuota(options, call.what)
+    await waitForQuota(options, call.what, limitDetail)
     try {
       const result = await governor.run(() => withTimeout(request, options.requestTimeoutMs))
       governor.succeeded()
@@ -109,13 +110,14 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
       switch (failure.kind) {
         case 'rate_limited': {
           const wait = governor.rateLimited(failure.retryAfterMs)
+          limitDetail = detail
           options.logger.warn({ connection, endpoint: call.what, waitMs: wait, detail }, 'sync.rate_limited')
-          if (++limited > RATE_LIMIT_RETRIES) throw rateLimited(options, call.what, wait, `${limited - 1} rate-limit answers in a row`)
+          if (++limited > RATE_LIMIT_RETRIES) throw rateLimited(options, call.what, wait, `${limited - 1} rate-limit answers in a row, the last: ${detail}`)
           continue
         }
         case 'transient': {
           if (++transient > TRANSIENT_RETRIES) {
-            throw new CgError('E_SOURCE_UNAVAILABLE', `${connection}: ${call.what} failed ${transient} times in a row (${detail}); the pages before it landed, and the next sync resumes there`, {
+            throw new CgError('E_SOURCE_UNAVAILABLE', `${connection}: ${call.what} failed ${transient} times in a row (${detail}); the source looks unavailable, try again later (a sync resumes after the last page it landed)`, {
               retryable: true,
               location: where,
             })
@@ -139,10 +141,13 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
 }
 
 /** Sleeps out the credential's rate-limit wait, or stops the stream when it is longer than the cap. */
-async function waitForQuota(options: StreamContextOptions, what: string): Promise<void> {
+async function waitForQuota(options: StreamContextOptions, what: string, detail: string | undefined): Promise<void> {
   const wait = options.governor.waitMs()
   if (wait === 0) return
-  if (wait > options.maxRateLimitWaitMs) throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s`)
+  if (wait > options.maxRateLimitWaitMs) {
+    // The answer that set the wait, when this call got it (another stream's may have, on a shared credential).
+    throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s${detail === undefined ? '' : `: ${detail}`}`)
+  }
   await options.sleep(wait)
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { InvalidArgumentError, type Command } from 'commander'
-import { exportConnectors, isSystemName, SYSTEM_NAMES } from '../../connectors/registry.ts'
+import { exportConnectors, isBuiltInSystem, SYSTEM_NAMES } from '../../connectors/registry.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
 import { CgError, type ErrorLocation } from '../../errors.ts'
@@ -38,7 +38,7 @@ export const importCommand: CliCommand = {
 
   run: async (context, args) => {
     const [systemArg, path, flags] = args as [string, string, ImportFlags]
-    if (!isSystemName(systemArg)) {
+    if (!isBuiltInSystem(systemArg)) {
       throw new CgError('E_USAGE', `unknown system "${systemArg}"; expected one of ${SYSTEM_NAMES.join(', ')}`, { location: { parameter: 'system' } })
     }
     const mapping = flags.mapping ? await readMapping(flags.mapping) : undefined

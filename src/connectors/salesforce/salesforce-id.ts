@@ -35,3 +35,8 @@ function checksumSuffix(id15: string): string {
 export function salesforceKeyPrefix(id18: string): string {
   return id18.slice(0, 3)
 }
+
+/** The source id as stored: a Salesforce record's 15-character id becomes its 18-character form. */
+export function storedSourceId(system: string, sourceId: string): string {
+  return system === 'salesforce' && sourceId.length === 15 ? (toSalesforceId18(sourceId) ?? sourceId) : sourceId
+}
