@@ -268,7 +268,12 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
       const report = await sync()
       expect(stream(report, 'Contact')?.records).toMatchObject({ deleted: 2 })
       expect(await row('Contact', binned)).toMatchObject({ deleted: true, deletion_evidence: { reason: 'IsDeleted' }, payload: { IsDeleted: 'true', LastName: exported.get('Contact')![5]!.LastName } })
-      expect(await row('Contact', purged)).toMatchObject({ deleted: true, deletion_evidence: { reason: 'getDeleted' }, payload: { Id: purged, IsDeleted: 'true' } })
+      // Only its Id is left in Salesforce: the landed copy is marked deleted and keeps what it last said.
+      expect(await row('Contact', purged)).toMatchObject({
+        deleted: true,
+        deletion_evidence: { reason: 'getDeleted', source_deleted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        payload: { Id: purged, IsDeleted: 'false', LastName: exported.get('Contact')![6]!.LastName },
+      })
       expect(fake.state.callsTo(/\/sobjects\/Contact\/deleted/)).toHaveLength(1)
       expect(fake.state.callsTo(/\/sobjects\/User\/deleted/)).toHaveLength(0)
 

@@ -61,6 +61,21 @@ export interface StreamPage<Cursor> {
   /** Where the next read resumes; null starts the next read from the beginning (a full stream between passes). */
   cursor: Cursor | null
   complete?: string[]
+  /**
+   * Records the source says are gone, when all it gives is their id (a delete log): the connection's
+   * landed copies are marked deleted and keep their last content. A record the source still returns,
+   * marked deleted, belongs in `records` with `deleted` instead.
+   */
+  deletions?: StatedDeletion[]
+}
+
+export interface StatedDeletion {
+  objectType: string
+  sourceId: string
+  /** The source's word for it, kept as the deletion's evidence: 'getDeleted'. */
+  reason: string
+  /** When the source says the record was deleted, ISO 8601. */
+  deletedAt?: string
 }
 
 export interface ApiStream<Cursor = unknown> {

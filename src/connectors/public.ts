@@ -13,6 +13,7 @@ export type {
   OpenContext,
   SourceFailure,
   StreamContext,
+  StatedDeletion,
   StreamPage,
 } from './api-contract.ts'
 export { SourceError } from './api-contract.ts'

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts'
 import { CgError, errorMessage } from '../errors.ts'
 import { finishRun, startRun, withConnectionRun, type ReportedError } from '../pipeline/connection-run.ts'
 import { inferDeletions, type DeletionDecision } from '../pipeline/infer-deletions.ts'
+import { markDeleted } from '../pipeline/mark-deleted.ts'
 import { PageWriter } from '../pipeline/page-writer.ts'
 import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import type { ConnectionEntry } from './connections-config.ts'
@@ -147,6 +148,8 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
   })
   const complete = new Set<string>()
   const rejectedTypes = new Set<string>()
+  /** Records the source stated deleted by id (StreamPage.deletions). */
+  let stated = 0
   try {
     let cursor = request.full ? null : await loadCursor(deps.db, entry.name, stream)
     let expired = false
@@ -156,7 +159,13 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
         for await (const page of stream.read(run.context(), cursor)) {
           for (const record of page.records) writer.add(record)
           for (const reject of page.rejects ?? []) writer.reject(reject)
-          const rejects = await writer.flush((trx) => saveCursor(trx, entry.name, stream.name, page.cursor, runId))
+          // Set, not added to, inside: the writer may run the commit again after a failed attempt.
+          let markedInPage = 0
+          const rejects = await writer.flush(async (trx) => {
+            markedInPage = await markDeleted(trx, { system: run.system, connectionId: entry.name, runId, now: deps.clock.now(), deletions: page.deletions ?? [] })
+            await saveCursor(trx, entry.name, stream.name, page.cursor, runId)
+          })
+          stated += markedInPage
           for (const reject of rejects) {
             if (reject.objectType) rejectedTypes.add(reject.objectType)
             note({ code: reject.code, location: reject.location, message: redactSecrets(reject.message, run.secrets) })
@@ -184,9 +193,9 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
     note(reportedError(error, run.secrets, { endpoint: stream.name }))
     deps.logger.error({ connection: entry.name, stream: stream.name, code: report.errors.at(-1)?.code }, 'sync.stream_failed')
   }
-  // What the pages landed, plus what the complete pass marked deleted.
+  // What the pages landed, plus the deletions the source stated by id and those the complete pass inferred.
   const inferredDeleted = report.deletions.reduce((sum, decision) => sum + (decision.applied ? decision.missing : 0), 0)
-  report.records = { ...writer.counts, deleted: writer.counts.deleted + inferredDeleted }
+  report.records = { ...writer.counts, deleted: writer.counts.deleted + stated + inferredDeleted }
   return report
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { apiRawRecord, hardDeletedRecord, restRecordPayload, type FieldInfo } from './api-record.ts'
+import { apiRawRecord, restRecordPayload, type FieldInfo } from './api-record.ts'
 import { normalizeSalesforceRecord } from './normalize.ts'
 
 const CONTACT = '003Hp000015ftgGIAQ'
@@ -97,18 +97,5 @@ describe('apiRawRecord', () => {
     expect(api).toEqual({ payload: exported })
     const landed = (payload: Record<string, string>) => normalizeSalesforceRecord({ system: 'salesforce', objectType: 'Contact', sourceId: CONTACT, payload, sourceUpdatedAt: undefined }, { settings: {} })
     expect(landed('payload' in api ? api.payload : {})).toEqual(landed(exported))
-  })
-})
-
-describe('hardDeletedRecord', () => {
-  it('is the Id and the deletion time, marked deleted by the delete log', () => {
-    expect(hardDeletedRecord('Contact', CONTACT, '2026-12-01T12:05:02.000+0000', { endpoint: 'getDeleted Contact', page: 1 })).toEqual({
-      objectType: 'Contact',
-      sourceId: CONTACT,
-      payload: { Id: CONTACT, IsDeleted: 'true' },
-      sourceUpdatedAt: '2026-12-01T12:05:02.000Z',
-      provenance: { endpoint: 'getDeleted Contact', page: 1 },
-      deleted: { reason: 'getDeleted' },
-    })
   })
 })

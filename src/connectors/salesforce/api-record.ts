@@ -77,19 +77,3 @@ export function apiRawRecord(
   if (isDeleted) record.deleted = { reason: 'IsDeleted' }
   return { record }
 }
-
-/**
- * A record gone from the org for good (emptied from the recycle bin) that only getDeleted still names:
- * its Id and when it was deleted are all Salesforce has left, so that is what lands, marked deleted.
- */
-export function hardDeletedRecord(objectType: SalesforceObjectType, id: string, deletedDate: string, provenance: ApiLocation): RawRecord<ApiLocation> {
-  const deletedAt = parseSalesforceDateTime(deletedDate)
-  return {
-    objectType,
-    sourceId: id,
-    payload: { Id: id, IsDeleted: 'true' },
-    ...(deletedAt === undefined ? {} : { sourceUpdatedAt: deletedAt }),
-    provenance,
-    deleted: { reason: 'getDeleted' },
-  }
-}

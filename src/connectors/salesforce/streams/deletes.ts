@@ -1,5 +1,5 @@
-import type { StreamPage } from '../../api-contract.ts'
-import { hardDeletedRecord, restRecordPayload } from '../api-record.ts'
+import type { StatedDeletion, StreamPage } from '../../api-contract.ts'
+import { restRecordPayload } from '../api-record.ts'
 import { getDeleted, queryAll, queryMore } from '../calls.ts'
 import { toSalesforceId18 } from '../salesforce-id.ts'
 import { byIdsSoql } from '../soql.ts'
@@ -66,12 +66,20 @@ export async function* readDeletes(read: ObjectRead, cursor: ChangesCursor): Asy
       result = await queryMore(calls, what, next, settings.queryBatchSize, () => byIdsSoql(objectType, description.fields, chunk))
     }
     const found = new Set(builder.records.map((record) => record.sourceId))
-    for (const id of chunk) {
-      if (!found.has(id)) builder.records.push(hardDeletedRecord(objectType, id, deletedDates.get(id) ?? '', { endpoint, page }))
-    }
+    const deletions = chunk.filter((id) => !found.has(id)).map((id) => purgedRecord(objectType, id, deletedDates.get(id) ?? ''))
     const last = first + IDS_PER_QUERY >= ids.length
     // Earlier chunks keep the old deletedUntil: a crash between chunks reads the log again (idempotent).
-    yield { records: builder.records, rejects: builder.rejects, cursor: last ? done : cursor }
+    yield { records: builder.records, rejects: builder.rejects, deletions, cursor: last ? done : cursor }
   }
   return done
+}
+
+/**
+ * A record gone from the org for good (emptied from the recycle bin) that only getDeleted still names:
+ * its Id and when it was deleted are all Salesforce has left, so the landed copy is marked deleted and
+ * keeps what it last said.
+ */
+function purgedRecord(objectType: string, id: string, deletedDate: string): StatedDeletion {
+  const deletedAt = parseSalesforceDateTime(deletedDate)
+  return { objectType, sourceId: id, reason: 'getDeleted', ...(deletedAt === undefined ? {} : { deletedAt }) }
 }
