@@ -30,6 +30,26 @@ export default tseslint.config(
     },
   },
   {
+    // No SQL text from anything but the code: kysely's raw helpers only in the one module that checks
+    // what it is given against closed lists. (Migrations are constant DDL applied before anything is
+    // served, and tests are not shipped: both are outside this rule.)
+    files: ['src/**/*.ts', 'examples/**/*.ts', 'bin/**/*.js'],
+    ignores: ['src/db/trusted-sql.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='sql'][property.name=/^(raw|lit|ref|table|id)$/]",
+          message: 'Raw SQL only in src/db/trusted-sql.ts: pass values as parameters (${value} in sql``), or add a checked helper there.',
+        },
+        {
+          selector: "MemberExpression[property.name='ref'][object.type='MemberExpression'][object.property.name='dynamic']",
+          message: 'Dynamic references only in src/db/trusted-sql.ts, from a closed list.',
+        },
+      ],
+    },
+  },
+  {
     // Only the composition root and the test harness read the environment.
     files: ['src/**/*.ts'],
     ignores: ['src/main.ts'],

@@ -101,9 +101,8 @@ async function addDependentSources(trx: Transaction<DB>): Promise<void> {
   // With statistics the planner goes from a few touched records through the index on link ends
   // (migration 0500) instead of reading every link.
   await sql`analyze resolve_touched`.execute(trx)
-  for (const end of ['from', 'to'] as const) {
-    // A literal, not a parameter: the index is on the expression with 'from' or 'to' written out.
-    const side = sql.lit(end)
+  // Literals written out, not parameters: the index is on the expression with 'from' or 'to' in it.
+  for (const side of [sql`'from'`, sql`'to'`]) {
     await sql`insert into graph_sources
       select distinct c.source_record_id from canonical_records c
       join source_records s on s.system = c.data->${side}->>'system' and s.object_type = c.data->${side}->>'objectType'
