@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'E_STATE_INVALID'
   | 'E_SOURCE'
   | 'E_SOURCE_UNAVAILABLE'
+  | 'E_RUN_TIMEOUT'
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL'
 
 /** Where in the input a problem sits: a file and line, an archive entry, a JSON path, a parameter. */

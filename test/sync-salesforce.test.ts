@@ -82,6 +82,8 @@ describe.each(databaseTargets())('Salesforce sync through jsforce on the $name d
       settings: salesforceApiConnector.settings.parse({ instanceUrl: fake.instanceUrl, loginUrl: fake.loginUrl, auth: oauth(), bulkPollIntervalMs: 5, ...settings }),
       streams: undefined,
       schedule: undefined,
+      runTimeoutMs: 3_600_000,
+      retries: 8,
       requestTimeoutMs: 5_000,
       concurrency: 4,
       maxRateLimitWaitMs: 300_000,

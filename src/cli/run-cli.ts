@@ -14,11 +14,13 @@ import { mcpCommand } from './commands/mcp.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { linkCommand, unlinkCommand } from './commands/overrides.ts'
 import { resolveCommand } from './commands/resolve.ts'
+import { runsCommand } from './commands/runs.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
 import { checkCommand, syncCommand } from './commands/sync.ts'
 import { toolsCommand } from './commands/tools.ts'
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.ts'
+import { workerCommand } from './commands/worker.ts'
 
 interface GlobalOptions {
   json?: boolean
@@ -38,6 +40,8 @@ const commands: CliCommand[] = [
   importCommand,
   syncCommand,
   checkCommand,
+  workerCommand,
+  runsCommand,
   resolveCommand,
   explainCommand,
   linkCommand,

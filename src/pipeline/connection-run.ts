@@ -12,6 +12,8 @@ export interface ReportedError {
   code: string
   location: ErrorLocation
   message: string
+  /** Whether running it again later may succeed (a source down); false for what needs a person (credentials, settings). */
+  retryable?: boolean
 }
 
 /**
@@ -76,12 +78,13 @@ async function abandonDeadRuns(db: Kysely<DB>, connectionId: string, now: Date):
   if (dead.length > 0) await db.deleteFrom('import_seen').where('run_id', 'in', dead.map((run) => run.id)).execute()
 }
 
-export async function startRun(deps: Deps, run: { connectionId: string; trigger: 'import' | 'sync' | 'schedule'; input: Record<string, unknown> }): Promise<number> {
+export async function startRun(deps: Deps, run: { connectionId: string; trigger: 'import' | 'sync' | 'schedule'; stream?: string; input: Record<string, unknown> }): Promise<number> {
   const row = await deps.db
     .insertInto('sync_runs')
     .values({
       connection_id: run.connectionId,
       trigger: run.trigger,
+      stream: run.stream ?? null,
       status: 'running',
       started_at: deps.clock.now(),
       input: JSON.stringify(storableJson(run.input)),

@@ -71,6 +71,8 @@ describe('parseConnectionsFile', () => {
     expect(slack.settings).toMatchObject({ apiUrl: 'https://slack.com/api/' })
     expect((slack.settings as { token: Secret }).token.reveal()).toBe('xoxb-canary-1234')
     expect(slack).toMatchObject({ requestTimeoutMs: 60_000, concurrency: 4, maxRateLimitWaitMs: 300_000 })
+    expect(slack).toMatchObject({ schedule: undefined, runTimeoutMs: 3_600_000, retries: 8 })
+    expect(parse(GOOD.replace('"*/15 * * * *"', '{ Contact: "*/5 * * * *", default: "0 * * * *" }'), ENV).connections['acme-salesforce']?.schedule).toEqual({ Contact: '*/5 * * * *', default: '0 * * * *' })
     expect(file.connections['acme-salesforce']).toMatchObject({ schedule: '*/15 * * * *', settings: { loginUrl: 'https://login.salesforce.com', apiVersion: '62.0', apiUsageCeiling: 0.8 } })
     expect(file.connections['acme-workday']?.settings).toMatchObject({ tenant: 'acme', report: { owner: 'ISU_CG', name: 'Workers_for_CG', prompts: {} } })
   })
@@ -93,6 +95,9 @@ describe('parseConnectionsFile', () => {
     ['a bad URL', GOOD.replace('https://acme.my.salesforce.com', 'acme.my.salesforce.com'), /connections\.acme-salesforce\.instanceUrl must be an http\(s\) URL/, 8],
     ['a bad name', GOOD.replace('acme-slack:', 'Acme Slack:'), /connections\.Acme Slack a connection name is lower-case/, undefined],
     ['broken YAML', 'connections:\n  a: [1,\n', /customer-graph\.yaml:\d+: not valid YAML/, undefined],
+    ['a schedule that is not cron', GOOD.replace('"*/15 * * * *"', 'every 15 minutes'), /connections\.acme-salesforce\.schedule must be a cron expression of five fields \(minute hour day month weekday\), e\.g\. "\*\/15 \* \* \* \*"/, 14],
+    ['a stream schedule that is not cron', GOOD.replace('"*/15 * * * *"', '{ Contact: "*/5 * * *" }'), /connections\.acme-salesforce\.schedule\.Contact must be a cron expression/, 14],
+    ['a run bound out of range', GOOD.replace('schedule: "*/15 * * * *"', 'runTimeoutMs: 10'), /connections\.acme-salesforce\.runTimeoutMs too small: expected number to be >=1000/, 14],
   ])('refuses %s, naming the file, line and path', (_what, text, message, line) => {
     const env = _what === 'an unset variable' ? { ...ENV, SLACK_TOKEN: '' } : ENV
     const error = failure(text, env)

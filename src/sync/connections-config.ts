@@ -17,13 +17,30 @@ import { Secret } from './secret.ts'
 const ENV_REFERENCE = /^\$\{([A-Z_][A-Z0-9_]*)\}$/
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
+/**
+ * Five fields, minute hour day-of-month month day-of-week, as graphile-worker reads them: numbers,
+ * ranges, lists and steps (`*\/15`, `1-5`, `0,30`). Checked here for shape; the worker parses it.
+ */
+const CRON_FIELD = String.raw`(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*`
+const cronExpression = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${CRON_FIELD}( +${CRON_FIELD}){4}$`), 'must be a cron expression of five fields (minute hour day month weekday), e.g. "*/15 * * * *"')
+
 /** What every connection has, whatever its connector; the rest of the entry is the connector's settings. */
 const commonFields = z
   .object({
     system: z.string().min(1).optional(),
     module: z.string().min(1).optional(),
     streams: z.array(z.string().min(1)).min(1).optional().describe('Only these streams (default: all of the connector)'),
-    schedule: z.string().min(1).optional().describe('Cron expression for customer-graph worker'),
+    schedule: z
+      .union([cronExpression, z.record(z.string().min(1), cronExpression)])
+      .optional()
+      .describe('When customer-graph worker syncs it: one cron expression (UTC) for every stream, or one per stream name (`default` for the rest)'),
+    /** A run still going after this long is stopped and marked failed (E_RUN_TIMEOUT); the next one resumes from the committed cursors. */
+    runTimeoutMs: z.number().int().min(1_000).max(86_400_000).default(3_600_000),
+    /** How often the worker retries a run that failed for a passing reason (a source down, a lost connection), with exponential backoff. */
+    retries: z.number().int().min(0).max(20).default(8),
     /** A request that has not answered after this long is abandoned (and retried). */
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
     /** Requests in flight at once on this connection's credential. */
@@ -32,7 +49,7 @@ const commonFields = z
     maxRateLimitWaitMs: z.number().int().min(0).max(3_600_000).default(300_000),
   })
   .refine((entry) => (entry.system === undefined) !== (entry.module === undefined), { message: 'needs exactly one of system (a built-in connector) or module (a connector module)', path: ['system'] })
-const COMMON_KEYS = ['system', 'module', 'streams', 'schedule', 'requestTimeoutMs', 'concurrency', 'maxRateLimitWaitMs'] as const
+const COMMON_KEYS = ['system', 'module', 'streams', 'schedule', 'runTimeoutMs', 'retries', 'requestTimeoutMs', 'concurrency', 'maxRateLimitWaitMs'] as const
 
 export interface ConnectionEntry {
   name: string
@@ -40,7 +57,10 @@ export interface ConnectionEntry {
   /** The connector's settings, as its schema parsed them. */
   settings: unknown
   streams: string[] | undefined
-  schedule: string | undefined
+  /** Cron expressions (UTC): one for every stream, or per stream name with `default` for the rest. */
+  schedule: string | Record<string, string> | undefined
+  runTimeoutMs: number
+  retries: number
   requestTimeoutMs: number
   concurrency: number
   maxRateLimitWaitMs: number
@@ -83,7 +103,8 @@ export function parseConnectionsFile(text: string, file: string, env: Readonly<R
   const refuse = (path: readonly PropertyKey[], message: string): never => fail(file, path, lineOf(path), message)
   const refuseIssues = (error: z.ZodError, prefix: readonly PropertyKey[]): never => {
     // A misspelt setting is the cause of the "missing" one next to it: name it first.
-    const issue = error.issues.find((each) => each.code === 'unrecognized_keys') ?? error.issues[0]!
+    const issues = error.issues.flatMap(closestBranch)
+    const issue = issues.find((each) => each.code === 'unrecognized_keys') ?? issues[0]!
     const path = issue.code === 'unrecognized_keys' ? [...prefix, ...issue.path, issue.keys[0]!] : [...prefix, ...issue.path]
     return refuse(path, describeIssue(issue))
   }
@@ -112,6 +133,8 @@ export function parseConnectionsFile(text: string, file: string, env: Readonly<R
       settings: settings.data,
       streams: fields.streams,
       schedule: fields.schedule,
+      runTimeoutMs: fields.runTimeoutMs,
+      retries: fields.retries,
       requestTimeoutMs: fields.requestTimeoutMs,
       concurrency: fields.concurrency,
       maxRateLimitWaitMs: fields.maxRateLimitWaitMs,
@@ -162,6 +185,17 @@ function resolveSecrets(
     }
   }
   return result
+}
+
+/**
+ * A value that fits none of a union's shapes is described by the shape it was meant to have: the
+ * first branch that got past the value's type (a schedule string that is not a cron expression, not
+ * "expected a record").
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue]
+  const meant = issue.errors.find((branch) => branch.length > 0 && !branch.some((each) => each.code === 'invalid_type' && each.path.length === 0))
+  return meant ? meant.map((each) => ({ ...each, path: [...issue.path, ...each.path] })) : [issue]
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -31,6 +31,12 @@ export interface SyncRequest {
   sleep?: (ms: number) => Promise<void>
   deletion?: { maxShare?: number; allowMassDelete?: boolean }
   onProgress?: (progress: SyncProgress) => void
+  /**
+   * Stops the run: requests in flight are abandoned, the page being read is dropped (its cursor is not
+   * saved) and no further stream starts. The abort reason, a CgError, is the stream's error
+   * (E_RUN_TIMEOUT for the run's time bound, E_INTERRUPTED for a worker shutting down).
+   */
+  signal?: AbortSignal
 }
 
 export interface SyncProgress {
@@ -82,13 +88,18 @@ async function syncLocked(deps: Deps, request: SyncRequest, system: SystemName, 
   const entry = request.connection
   const started = deps.clock.now()
   const full = request.full ?? false
-  const runId = await startRun(deps, { connectionId: entry.name, trigger: request.trigger ?? 'sync', input: { full, streams: request.streams ?? entry.streams ?? 'all' } })
+  const runId = await startRun(deps, {
+    connectionId: entry.name,
+    trigger: request.trigger ?? 'sync',
+    ...(request.streams?.length === 1 ? { stream: request.streams[0] } : {}),
+    input: { full, streams: request.streams ?? entry.streams ?? 'all' },
+  })
   const secrets = secretsIn(entry.settings)
   const report: SyncReport = { connection: entry.name, system, runId, status: 'running', streams: [], records: emptyCounts(), durationMs: 0 }
   const governor = new QuotaGovernor(entry.concurrency, () => deps.clock.now().getTime())
   const sleep = request.sleep ?? realSleep
   const contextFor = (stream: string): StreamContext =>
-    connectionContext(entry, session, { governor, full, sleep, clock: deps.clock, logger: deps.logger.child({ connection: entry.name, stream }) })
+    connectionContext(entry, session, { governor, full, sleep, clock: deps.clock, logger: deps.logger.child({ connection: entry.name, stream }), signal: request.signal })
   const session = await entry.connector.open(entry.settings, { logger: deps.logger, connection: entry.name })
   try {
     const streams = selectStreams(session.streams, request.streams ?? entry.streams, entry.name)
@@ -99,6 +110,7 @@ async function syncLocked(deps: Deps, request: SyncRequest, system: SystemName, 
       await deps.db.updateTable('connections').set({ settings: JSON.stringify(settings), updated_at: deps.clock.now() }).where('id', '=', entry.name).execute()
     }
     for (const stream of streams) {
+      request.signal?.throwIfAborted()
       const previous = report.records
       const streamReport = await syncStream(deps, { request, system, runId, settings, secrets, stream, context: () => contextFor(stream.name), previous })
       report.streams.push(streamReport)
@@ -174,6 +186,8 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
           report.pages++
           report.records = writer.counts
           request.onProgress?.({ stream: stream.name, pages: report.pages, records: report.records })
+          // Between pages, after the commit: a stop never leaves half a page.
+          request.signal?.throwIfAborted()
         }
         break
       } catch (error) {
@@ -226,7 +240,7 @@ async function inferStreamDeletions(deps: Deps, run: StreamRun, report: StreamRe
 }
 
 /** The streams to run, in the connector's order with each after the ones it names in `after`. */
-function selectStreams(all: readonly ApiStream[], only: readonly string[] | undefined, connection: string): ApiStream[] {
+export function selectStreams(all: readonly ApiStream[], only: readonly string[] | undefined, connection: string): ApiStream[] {
   const names = all.map((stream) => stream.name)
   const unknown = (only ?? []).filter((name) => !names.includes(name))
   if (unknown.length > 0) {
@@ -250,15 +264,19 @@ function selectStreams(all: readonly ApiStream[], only: readonly string[] | unde
 }
 
 function runStatus(report: SyncReport): RunStatus {
+  // A worker shutting down stopped it between pages: another run resumes from the committed cursors.
+  if ([report.error, ...report.streams.flatMap((stream) => stream.errors)].some((error) => error?.code === 'E_INTERRUPTED')) return 'abandoned'
   if (report.error) return 'failed'
   if (report.streams.length > 0 && report.streams.every((stream) => stream.status === 'failed')) return 'failed'
   return report.streams.every((stream) => stream.status === 'succeeded') ? 'succeeded' : 'partial'
 }
 
+/** What stopped a stream or the run, secrets redacted; `retryable` when running it again later may succeed. */
 function reportedError(error: unknown, secrets: readonly Secret[], fallback: ReportedError['location']): ReportedError {
-  if (error instanceof CursorExpired) return { code: 'E_SOURCE', location: { endpoint: error.what }, message: redactSecrets(`${error.message}, again right after a full resync`, secrets) }
-  if (error instanceof CgError) return { code: error.code, location: error.location ?? fallback, message: redactSecrets(error.message, secrets) }
-  return { code: 'E_INTERNAL', location: fallback, message: redactSecrets(`the sync stopped unexpectedly: ${errorMessage(error)}`, secrets) }
+  if (error instanceof CursorExpired) return { code: 'E_SOURCE', location: { endpoint: error.what }, message: redactSecrets(`${error.message}, again right after a full resync`, secrets), retryable: false }
+  if (error instanceof CgError) return { code: error.code, location: error.location ?? fallback, message: redactSecrets(error.message, secrets), retryable: error.retryable }
+  // Not one of ours: a lost database connection, a socket error the connector did not classify.
+  return { code: 'E_INTERNAL', location: fallback, message: redactSecrets(`the sync stopped unexpectedly: ${errorMessage(error)}`, secrets), retryable: true }
 }
 
 function sumCounts(a: RecordCounts, b: RecordCounts): RecordCounts {

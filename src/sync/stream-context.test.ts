@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SourceError, type ApiSession, type SourceFailure } from '../connectors/api-contract.ts'
-import type { CgError } from '../errors.ts'
+import { CgError } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import { QuotaGovernor } from './quota-governor.ts'
 import { Secret } from './secret.ts'
@@ -17,7 +17,7 @@ class Failed extends Error {
 
 const session: ApiSession = { streams: [], check: () => Promise.reject(new Error('unused')), classify: (error) => (error as Failed).failure }
 
-function context(options: { timeoutMs?: number; maxWaitMs?: number } = {}) {
+function context(options: { timeoutMs?: number; maxWaitMs?: number; signal?: AbortSignal } = {}) {
   let now = 0
   const sleeps: number[] = []
   const governor = new QuotaGovernor(2, () => now)
@@ -36,6 +36,7 @@ function context(options: { timeoutMs?: number; maxWaitMs?: number } = {}) {
     },
     now: () => new Date(now),
     logger: createLogger('silent'),
+    ...(options.signal ? { signal: options.signal } : {}),
   })
   return { ctx, sleeps }
 }
@@ -50,6 +51,23 @@ function flaky(...failures: SourceFailure[]) {
 }
 
 describe('stream context', () => {
+  it("abandons a request in flight when the run stops, aborting the request's signal, and refuses new ones", async () => {
+    const stop = new AbortController()
+    const { ctx } = context({ timeoutMs: 600_000, signal: stop.signal })
+    let requestSignal: AbortSignal | undefined
+    const pending = ctx.call({ what: 'users.list' }, (signal) => {
+      requestSignal = signal
+      return new Promise<never>(() => undefined)
+    })
+    const reason = new CgError('E_RUN_TIMEOUT', 'acme: users was still running after 2 s')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(requestSignal?.aborted).toBe(false)
+    stop.abort(reason)
+    await expect(pending).rejects.toBe(reason)
+    expect(requestSignal?.aborted).toBe(true)
+    await expect(ctx.call({ what: 'users.list' }, () => Promise.resolve('ok'))).rejects.toBe(reason)
+  })
+
   it('waits a rate limit out for as long as the source says, and backs off exponentially without a hint', async () => {
     const { ctx, sleeps } = context()
     const source = flaky({ kind: 'rate_limited', retryAfterMs: 7000, detail: '429' }, { kind: 'rate_limited', detail: '429' }, { kind: 'rate_limited', detail: '429' })

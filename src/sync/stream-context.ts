@@ -23,6 +23,8 @@ export interface StreamContextOptions {
   sleep: (ms: number) => Promise<void>
   now: () => Date
   logger: Logger
+  /** The run's stop signal: a request in flight or a wait is abandoned with its reason. */
+  signal?: AbortSignal
 }
 
 /** Transient failures (5xx, resets, truncated bodies, timeouts) repeated per request before giving up. */
@@ -50,7 +52,7 @@ class RequestTimeout extends Error {
 export function connectionContext(
   entry: ConnectionEntry,
   session: ApiSession,
-  run: { governor: QuotaGovernor; full: boolean; sleep: (ms: number) => Promise<void>; clock: Clock; logger: Logger },
+  run: { governor: QuotaGovernor; full: boolean; sleep: (ms: number) => Promise<void>; clock: Clock; logger: Logger; signal?: AbortSignal | undefined },
 ): StreamContext {
   return createStreamContext({
     connection: entry.name,
@@ -63,6 +65,7 @@ export function connectionContext(
     sleep: run.sleep,
     now: () => run.clock.now(),
     logger: run.logger,
+    ...(run.signal ? { signal: run.signal } : {}),
   })
 }
 
@@ -97,14 +100,17 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
   let transient = 0
   let limited = 0
   let limitDetail: string | undefined
+  const sleep = (ms: number) => untilStopped(options.sleep(ms), options.signal)
   for (;;) {
-    await waitForQuota(options, call.what, limitDetail)
+    options.signal?.throwIfAborted()
+    await waitForQuota(options, call.what, limitDetail, sleep)
     try {
-      const result = await governor.run(() => withTimeout(request, options.requestTimeoutMs))
+      const result = await governor.run(() => withTimeout(request, options.requestTimeoutMs, options.signal))
       governor.succeeded()
       return result
     } catch (error) {
       if (error instanceof CgError) throw error
+      if (options.signal?.aborted) throw options.signal.reason
       const failure = error instanceof RequestTimeout ? { kind: 'transient' as const, detail: error.message } : session.classify(error)
       const detail = redactSecrets(failure.detail, options.secrets)
       switch (failure.kind) {
@@ -124,7 +130,7 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
           }
           const backoff = Math.min(500 * 2 ** (transient - 1), 30_000) * (0.75 + Math.random() / 2)
           options.logger.warn({ connection, endpoint: call.what, attempt: transient, backoffMs: Math.round(backoff), detail }, 'sync.retry')
-          await options.sleep(backoff)
+          await sleep(backoff)
           continue
         }
         case 'auth':
@@ -141,14 +147,14 @@ async function callSource<T>(options: StreamContextOptions, call: CallOptions, r
 }
 
 /** Sleeps out the credential's rate-limit wait, or stops the stream when it is longer than the cap. */
-async function waitForQuota(options: StreamContextOptions, what: string, detail: string | undefined): Promise<void> {
+async function waitForQuota(options: StreamContextOptions, what: string, detail: string | undefined, sleep: (ms: number) => Promise<void>): Promise<void> {
   const wait = options.governor.waitMs()
   if (wait === 0) return
   if (wait > options.maxRateLimitWaitMs) {
     // The answer that set the wait, when this call got it (another stream's may have, on a shared credential).
     throw rateLimited(options, what, wait, `the source asked to wait ${Math.ceil(wait / 1000)} s${detail === undefined ? '' : `: ${detail}`}`)
   }
-  await options.sleep(wait)
+  await sleep(wait)
 }
 
 /** The stream stops for now: everything before it landed, and it can run again from `retryAt`. */
@@ -165,8 +171,12 @@ function rateLimited(options: StreamContextOptions, what: string, waitMs: number
   return new RateLimitedError(`${options.connection}: ${what}: rate limited (${why}); stopped with everything before it landed, run again after ${retryAt.toISOString()}`, retryAt, what)
 }
 
-/** Runs a request with an abort signal that fires after `ms`; a promise that ignores the signal is abandoned. */
-async function withTimeout<T>(request: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+/**
+ * Runs a request with an abort signal that fires after `ms`, or when the run stops (rejecting with the
+ * stop's reason); a promise that ignores the signal is abandoned.
+ */
+async function withTimeout<T>(request: (signal: AbortSignal) => Promise<T>, ms: number, stop: AbortSignal | undefined): Promise<T> {
+  stop?.throwIfAborted()
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
@@ -175,12 +185,32 @@ async function withTimeout<T>(request: (signal: AbortSignal) => Promise<T>, ms: 
       reject(new RequestTimeout(ms))
     }, ms)
   })
+  const onStop = () => controller.abort(stop?.reason)
+  stop?.addEventListener('abort', onStop, { once: true })
   try {
     const pending = request(controller.signal)
     // An abandoned request that fails later must not become an unhandled rejection.
     pending.catch(() => undefined)
-    return await Promise.race([pending, timeout])
+    return await untilStopped(Promise.race([pending, timeout]), stop)
   } finally {
     clearTimeout(timer)
+    stop?.removeEventListener('abort', onStop)
+  }
+}
+
+/** `work`, or the stop's reason as soon as the run stops (the work is abandoned). */
+async function untilStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
+  if (!stop) return work
+  stop.throwIfAborted()
+  let onStop: (() => void) | undefined
+  const stopped = new Promise<never>((_, reject) => {
+    onStop = () => reject(stop.reason instanceof Error ? stop.reason : new Error(String(stop.reason)))
+    stop.addEventListener('abort', onStop, { once: true })
+  })
+  try {
+    work.catch(() => undefined)
+    return await Promise.race([work, stopped])
+  } finally {
+    stop.removeEventListener('abort', onStop!)
   }
 }

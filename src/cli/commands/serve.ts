@@ -1,14 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { migrateToLatest } from '../../db/migrate.ts'
 import { systemClock } from '../../deps.ts'
-import type { Logger } from '../../logger.ts'
 import { createHttpApp } from '../../serve/http-app.ts'
 import { handleMcpRequest } from '../../serve/mcp-http.ts'
 import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from '../../serve/rate-limiter.ts'
 import { waitForShutdownSignal } from '../../serve/shutdown-signal.ts'
 import { startHttpServer } from '../../serve/start-http-server.ts'
-import type { CommandContext } from '../cli-context.ts'
 import type { CliCommand } from '../run-cli.ts'
+import { serviceLogger } from '../service-logger.ts'
 import { withDatabase } from '../with-database.ts'
 
 interface ServeFlags {
@@ -33,7 +32,7 @@ export const serveCommand: CliCommand = {
 
   run: async (context, args) => {
     const [flags] = args as [ServeFlags]
-    const logger = serverLogger(context)
+    const logger = serviceLogger(context)
     return withDatabase(context, async (database) => {
       await migrateToLatest(database.db)
       const deps = { db: database.db, clock: systemClock, logger }
@@ -51,16 +50,6 @@ export const serveCommand: CliCommand = {
       return { data: { endpoint: server.url, signal }, text: '', printed: true }
     })
   },
-}
-
-/**
- * A server says where it listens and logs each request, so it logs at info unless a level was asked
- * for (other commands stay quiet at warn).
- */
-function serverLogger(context: CommandContext): Logger {
-  const { argv, env } = context.io
-  const asked = argv.some((arg) => arg === '--log-level' || arg.startsWith('--log-level=')) || (env.CUSTOMER_GRAPH_LOG_LEVEL ?? '').trim() !== ''
-  return asked ? context.logger : context.logger.child({}, { level: 'info' })
 }
 
 function port(value: string): number {

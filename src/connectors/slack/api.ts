@@ -26,9 +26,10 @@ function neededScopes(settings: SlackSettings): Record<string, string[]> {
 async function openSlack(settings: SlackSettings): Promise<ApiSession> {
   // The SDK loads only when a Slack connection is used, not with every command.
   const { classifySlackError, createSlackClient } = await import('./client.ts')
-  const client = createSlackClient(settings)
+  const { client, abortInFlight } = createSlackClient(settings)
   const own = new OwnWorkspace()
   return {
+    close: () => Promise.resolve(abortInFlight()),
     streams: [usersStream(client), conversationsStream(client, settings, own), historyStream(client, settings, own)],
     classify: classifySlackError,
     async normalizeSettings(context) {

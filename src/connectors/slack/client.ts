@@ -7,12 +7,21 @@ import { WebClient } from '@slack/web-api'
 import type { SourceFailure } from '../api-contract.ts'
 import type { SlackSettings } from './config.ts'
 
-export function createSlackClient(settings: SlackSettings): WebClient {
-  return new WebClient(settings.token.reveal(), {
+/**
+ * The SDK takes no abort signal per call, so a request the sync gave up on (timed out, or the run
+ * stopped) would keep its socket until the server answers. Every request also listens to the
+ * client's own signal: closing the session aborts whatever is still in flight.
+ */
+export function createSlackClient(settings: SlackSettings): { client: WebClient; abortInFlight: () => void } {
+  const session = new AbortController()
+  const fetchWithSession: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, session.signal]) : session.signal })
+  const client = new WebClient(settings.token.reveal(), {
     slackApiUrl: settings.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    fetch: fetchWithSession,
   })
+  return { client, abortInFlight: () => session.abort() }
 }
 
 /** Errors of a token that can no longer sign in: nothing to retry until someone fixes the credentials. */

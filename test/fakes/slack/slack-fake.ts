@@ -50,6 +50,8 @@ export interface SlackFakeOptions {
   usersListLimitRequiredOver?: number
   /** Milliseconds since the epoch; default Date.now. Drives the non_marketplace 1-a-minute window. */
   clock?: () => number
+  /** Milliseconds every answer waits before it is sent (a slow API, so a test can stop a sync midway). */
+  latencyMs?: number
 }
 
 export const defaultScopes: readonly string[] = [
@@ -71,6 +73,7 @@ export class SlackFakeState {
   authUserId: string
   profile: RateProfile
   usersListLimitRequiredOver: number
+  latencyMs: number
   readonly clock: () => number
   readonly calls: CallRecord[] = []
   private faults: PendingFault[] = []
@@ -85,6 +88,7 @@ export class SlackFakeState {
     this.profile = options.profile ?? 'internal'
     this.usersListLimitRequiredOver = options.usersListLimitRequiredOver ?? 1000
     this.clock = options.clock ?? Date.now
+    this.latencyMs = options.latencyMs ?? 0
   }
 
   /** The next `times` calls of `method` ('*' = any method) meet `fault`; faults queue in order. */
@@ -189,6 +193,7 @@ async function handle(state: SlackFakeState, request: IncomingMessage, response:
   delete params.token
   const call: CallRecord = { method, params, httpMethod: request.method ?? '', contentType, outcome: '' }
   state.calls.push(call)
+  if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs))
 
   const fault = state.takeFault(method)
   if (fault && fault.type !== 'truncated') {
