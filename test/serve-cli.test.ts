@@ -3,12 +3,40 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { Client as McpClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCliProcess } from './support/run-cli.ts'
 import { cliDatabase, databaseTargets } from './support/test-databases.ts'
 
 const BIN = fileURLToPath(new URL('../bin/customer-graph.js', import.meta.url))
+/** The read-only role .ci/run creates (a test run as a superuser creates it itself). */
+const READER = 'customer_graph_reader'
+
+async function ensureRole(url: string, role: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    await admin.query(`create role ${role} login`).catch((error: { code?: string }) => {
+      // Already there, or this user may not create roles (CI creates it beforehand).
+      if (error.code !== '42710' && error.code !== '42501') throw error
+    })
+    const { rows } = await admin.query<{ exists: boolean }>('select exists (select 1 from pg_roles where rolname = $1) as exists', [role])
+    if (!rows[0]?.exists) throw new Error(`role ${role} is missing; create it as a superuser (create role ${role} login), as .ci/run does`)
+  } finally {
+    await admin.end()
+  }
+}
+
+async function auditRows(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query<{ count: number }>('select count(*)::int as count from lookup_audit')).rows[0]!.count
+  } finally {
+    await client.end()
+  }
+}
 
 const scratch: string[] = []
 afterAll(() => {
@@ -81,7 +109,9 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
     expect(stopped.code).toBe(0)
     expect(stopped.stdout).toBe('')
     const lines = stopped.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; path?: string; status?: number })
-    expect(lines.map((line) => line.msg)).toEqual(['serving', 'request', 'request', 'request', 'stopping', 'stopped'])
+    // On a server, serving as the schema's owner (as here) is allowed, with a warning.
+    const owner = target.name === 'server' ? ['serving as a role that can write the store; serve as a read-only one (customer-graph grant-reader)'] : []
+    expect(lines.map((line) => line.msg)).toEqual([...owner, 'serving', 'request', 'request', 'request', 'stopping', 'stopped'])
     expect(lines.filter((line) => line.msg === 'request').map((line) => [line.path, line.status])).toEqual([
       ['/healthz', 200],
       ['/v1/customers/find', 401],
@@ -98,8 +128,8 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
     const served = await serve([], cwd, env)
     try {
       const endpoint = new URL('/mcp', served.endpoint)
-      await expect(new Client({ name: 'no-token', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(endpoint))).rejects.toThrow()
-      const client = new Client({ name: 'agent', version: '1.0.0' })
+      await expect(new McpClient({ name: 'no-token', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(endpoint))).rejects.toThrow()
+      const client = new McpClient({ name: 'agent', version: '1.0.0' })
       await client.connect(new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }))
       const { tools } = await client.listTools()
       expect(tools.map((tool) => tool.name).sort()).toEqual(['customer_activity', 'customer_profile', 'find_customer'])
@@ -123,4 +153,56 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
     expect(rate.code).toBe(2)
     expect(rate.stderr).toMatch(/E_USAGE .*requests per minute/)
   })
+})
+
+describe.each(databaseTargets().filter((target) => target.name === 'server'))('customer-graph serve as a read-only role on the $name database', (target) => {
+  let cwd: string
+  let env: Record<string, string>
+  let drop: () => Promise<void> = async () => {}
+
+  beforeAll(async () => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-serve-reader-'))
+    scratch.push(cwd)
+    const database = await cliDatabase(target)
+    env = database.env
+    drop = database.drop
+  })
+  afterAll(() => drop())
+
+  it('serves through a read-only role that grant-reader set up: lookups work and are audited, writes are refused', async () => {
+    await ensureRole(env.DATABASE_URL!, READER)
+    const granted = await runCliProcess(['grant-reader', READER, '--json'], { cwd, env })
+    expect(granted.code, granted.stderr).toBe(0)
+    expect(JSON.parse(granted.stdout)).toMatchObject({ role: READER, grants: expect.arrayContaining(['insert on lookup_audit']) })
+    const created = await runCliProcess(['token', 'create', '--name', 'reader', '--scopes', 'lookup', '--json'], { cwd, env })
+    const { token } = JSON.parse(created.stdout) as { token: string }
+
+    const asReader = new URL(env.DATABASE_URL!)
+    asReader.username = READER
+    asReader.password = ''
+    const served = await serve([], cwd, { ...env, DATABASE_URL: asReader.toString() })
+    const before = await auditRows(env.DATABASE_URL!)
+    const found = await fetch(`${served.endpoint}/v1/customers/find?query=ada`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(found.status).toBe(200)
+    const stopped = await served.stop('SIGTERM')
+    expect(stopped.code).toBe(0)
+    const serving = stopped.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; role?: string; readOnly?: boolean })
+    expect(serving.find((line) => line.msg === 'serving')).toMatchObject({ role: READER, readOnly: true })
+    expect(serving.some((line) => line.msg.startsWith('serving as a role that can write'))).toBe(false)
+    expect(await auditRows(env.DATABASE_URL!)).toBe(before + 1)
+
+    // The role itself cannot change the store, whatever a request could make the server do.
+    const reader = new pg.Client({ connectionString: asReader.toString() })
+    await reader.connect()
+    try {
+      for (const statement of ["insert into connections (id, system, transport) values ('x', 'slack', 'api')", 'delete from lookup_audit', "update api_tokens set scopes = '{pii}'", 'truncate source_records']) {
+        await expect(reader.query(statement), statement).rejects.toMatchObject({ code: '42501' })
+      }
+    } finally {
+      await reader.end()
+    }
+    const embedded = await runCliProcess(['grant-reader', READER], { cwd, env: {} })
+    expect(embedded.code).toBe(2)
+    expect(embedded.stderr).toMatch(/E_USAGE grant-reader needs a PostgreSQL server/)
+  }, 180_000)
 })

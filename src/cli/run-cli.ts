@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.ts'
 import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
+import { grantReaderCommand } from './commands/grant-reader.ts'
 import { importCommand } from './commands/import.ts'
 import { lookupCommand } from './commands/lookup.ts'
 import { mcpCommand } from './commands/mcp.ts'
@@ -56,6 +57,7 @@ const commands: CliCommand[] = [
   tokenListCommand,
   tokenRevokeCommand,
   serveCommand,
+  grantReaderCommand,
 ]
 
 /** Runs one CLI invocation and returns the exit code; never calls process.exit. */

@@ -14,3 +14,12 @@ export function knownTable(name: TableName): { table: RawBuilder<unknown>; alias
   if (!(TABLE_NAMES as readonly string[]).includes(name)) throw new Error(`not a table of the graph: ${String(name)}`)
   return { table: sql.table(name), alias: sql.ref(name) }
 }
+
+/** Role names a command may name: lower-case letters, digits and _, as PostgreSQL folds them. */
+export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** A role given on the command line, as an identifier, once it has the shape of ROLE_NAME. */
+export function roleIdentifier(name: string): RawBuilder<unknown> {
+  if (!ROLE_NAME.test(name)) throw new Error(`not a role name: ${JSON.stringify(name)}`)
+  return sql.id(name)
+}

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import { migrateToLatest } from '../../db/migrate.ts'
+import { prepareToServe } from '../../db/reader-role.ts'
 import { systemClock } from '../../deps.ts'
 import { SCOPES, type Scope } from '../../lookup/lookup-schema.ts'
 import { localOperator } from '../local-operator.ts'
@@ -35,7 +35,7 @@ export const mcpCommand: CliCommand = {
       import('@modelcontextprotocol/server/stdio'),
     ])
     return withDatabase(context, async (database) => {
-      await migrateToLatest(database.db)
+      await prepareToServe(database.db)
       const server = createMcpServer({ db: database.db, clock: systemClock, logger: context.logger }, principal)
       const closed = new Promise<void>((resolve) => {
         server.server.onclose = resolve

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import { migrateToLatest } from '../../db/migrate.ts'
+import { prepareToServe } from '../../db/reader-role.ts'
 import { systemClock } from '../../deps.ts'
 import { createHttpApp } from '../../serve/http-app.ts'
 import { handleMcpRequest } from '../../serve/mcp-http.ts'
@@ -34,7 +34,8 @@ export const serveCommand: CliCommand = {
     const [flags] = args as [ServeFlags]
     const logger = serviceLogger(context)
     return withDatabase(context, async (database) => {
-      await migrateToLatest(database.db)
+      const { role, readOnly } = await prepareToServe(database.db)
+      if (database.mode === 'server' && !readOnly) logger.warn({ role }, 'serving as a role that can write the store; serve as a read-only one (customer-graph grant-reader)')
       const deps = { db: database.db, clock: systemClock, logger }
       const app = createHttpApp(deps, {
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
@@ -42,7 +43,7 @@ export const serveCommand: CliCommand = {
       })
       const server = await startHttpServer(app.fetch, { port: flags.port, host: flags.host })
       // `endpoint`, not `url`: the logger redacts every `url` field, since database URLs carry passwords.
-      logger.info({ endpoint: server.url, database: database.mode, location: database.location }, 'serving')
+      logger.info({ endpoint: server.url, database: database.mode, location: database.location, role, readOnly }, 'serving')
       const signal = await waitForShutdownSignal()
       logger.info({ signal }, 'stopping')
       await server.close()
