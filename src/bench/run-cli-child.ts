@@ -4,6 +4,7 @@
  * benchmark's. Returns the command's --json document, its wall time and its peak RSS.
  */
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -34,10 +35,8 @@ export function assertGnuTime(): void {
   }
 }
 
-let sequence = 0
-
 export async function runCliChild<T>(deps: CliChildDeps, args: string[], env: Record<string, string | undefined>): Promise<CliChildResult<T>> {
-  const timeFile = join(deps.scratchDir, `time-${process.pid}-${++sequence}.txt`)
+  const timeFile = join(deps.scratchDir, `time-${randomUUID()}.txt`)
   const childEnv: NodeJS.ProcessEnv = { ...deps.env, PATH: `${deps.nodeDir}:${deps.env.PATH ?? ''}` }
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[key]

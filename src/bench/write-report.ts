@@ -37,7 +37,7 @@ export function writeReport(input: ReportInput): string {
     '',
     '## How it is measured',
     '',
-    `Each run generates nothing new: a company is generated once per size (\`customer-graph generate --seed ${input.options.seed}\`, about 5.4 source records per person) and every run imports it into a fresh database (server: \`bench_<random>\`, dropped afterwards; embedded: a temporary data folder). Every command is the CLI as a user runs it, a child process under GNU time, so a peak RSS is the importing process's own.`,
+    `A company is generated once per size (\`customer-graph generate --seed ${input.options.seed}\`, about 5.4 source records per person) and every run imports it into a fresh database (server: \`bench_<random>\`, dropped afterwards; embedded: a temporary data folder). Every command is the CLI as a user runs it, a child process under GNU time, so a peak RSS is the importing process's own.`,
     '',
     '- **Import end to end**: `import <system> --no-resolve` for workday, google, salesforce and slack, then one `resolve` (parse → land → normalise → resolve → graph), as the README advises for large exports. Records/s counts the source records the imports read over the wall time of the five processes (Node start included).',
     '- **COPY baseline**: in the same database after the import, `create table copy_baseline (like source_records including all)` (same indexes and constraints) and a COPY of the landed rows into it: `psql \\copy` from a file on the server (psql\'s own timing), `COPY … FROM \'/dev/blob\'` in PGlite. Only the COPY in is timed.',
@@ -73,7 +73,7 @@ export function writeReport(input: ReportInput): string {
     for (const queryClass of rows[0]!.lookup.map((entry) => entry.queryClass)) {
       row(queryClass.replace('_', ' '), (s) => {
         const entry = s.lookup.find((candidate) => candidate.queryClass === queryClass)
-        return entry && entry.queries > 0 ? `${entry.p50} / ${entry.p95} / ${entry.p99} (n=${entry.queries})` : 'no sample'
+        return entry && entry.queries > 0 ? `${ms(entry.p50)} / ${ms(entry.p95)} / ${ms(entry.p99)} (n=${int(entry.queries)})` : 'no sample'
       })
     }
     lines.push('')
@@ -100,8 +100,8 @@ function targets(summaries: Summary[], quick: boolean): string[] {
     `| import end to end ≥ 0.3× COPY records/s (aim 0.5×) | ${ratio(server.importToCopy)}× | ${verdict(server.importToCopy >= 0.3)} |`,
     `| peak RSS of the importing process ≤ 400 MB | ${int(Math.max(server.landPeakRssMb, server.resolvePeakRssMb))} MB | ${verdict(Math.max(server.landPeakRssMb, server.resolvePeakRssMb) <= 400)} |`,
     `| unchanged re-import ≥ 10× faster, zero rows written | ${ratio(server.reimportSpeedup)}×, ${int(server.reimportRowsWritten)} rows | ${verdict(server.reimportSpeedup >= 10 && server.reimportRowsWritten === 0)} |`,
-    `| lookup email p99 ≤ 30 ms | ${email?.p99 ?? '–'} ms | ${verdict(email !== undefined && email.p99 <= 30)} |`,
-    `| lookup fuzzy name p99 ≤ 80 ms | ${fuzzy?.p99 ?? '–'} ms | ${verdict(fuzzy !== undefined && fuzzy.p99 <= 80)} |`,
+    `| lookup email p99 ≤ 30 ms | ${email ? ms(email.p99) : '–'} ms | ${verdict(email !== undefined && email.p99 <= 30)} |`,
+    `| lookup fuzzy name p99 ≤ 80 ms | ${fuzzy ? ms(fuzzy.p99) : '–'} ms | ${verdict(fuzzy !== undefined && fuzzy.p99 <= 80)} |`,
     '',
   )
   return lines
@@ -116,5 +116,7 @@ function remains(previous: string | undefined): string {
 const sizeLabel = (summary: Summary) => `${formatSize(summary.size)}${summary.runs > 1 ? ` (${summary.runs} runs)` : ' (1 run)'}`
 const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–')
 const sec = (value: number) => `${value.toFixed(1)} s`
+/** Milliseconds to a tenth: a median of two runs may fall between them. */
+const ms = (value: number) => String(Math.round(value * 10) / 10)
 const ratio = (value: number) => value.toFixed(2)
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} minutes`
