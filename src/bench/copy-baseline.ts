@@ -5,7 +5,7 @@
  * file (server: psql \copy) or a blob (PGlite's /dev/blob); only the COPY in is timed.
  */
 import { spawn } from 'node:child_process'
-import { rm, stat } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CgError } from '../errors.ts'
 import type { BenchDatabase } from './bench-database.ts'
@@ -13,7 +13,6 @@ import type { BenchDatabase } from './bench-database.ts'
 export interface CopyBaseline {
   rows: number
   ms: number
-  bytes: number
 }
 
 const CREATE = 'create table copy_baseline (like source_records including all)'
@@ -30,9 +29,9 @@ async function copyOnServer(url: string, scratchDir: string): Promise<CopyBaseli
     // psql's own timing of the COPY, without its start and connection.
     const ms = Number(/Time: ([\d.]+) ms/.exec(output)?.[1])
     const rows = Number(/^(\d+)$/m.exec(output)?.[1])
-    const { size } = await stat(file)
     await psql(url, ['drop table copy_baseline'])
-    return { rows, ms, bytes: size }
+    if (!Number.isFinite(ms) || !Number.isFinite(rows)) throw new CgError('E_INTERNAL', `psql's output did not give the COPY's time and rows: ${output.trim()}`)
+    return { rows, ms }
   } finally {
     await rm(file, { force: true })
   }
@@ -68,7 +67,7 @@ async function copyEmbedded(dataDir: string): Promise<CopyBaseline> {
     const copied = await pglite.query("copy copy_baseline from '/dev/blob'", [], { blob })
     const ms = performance.now() - started
     await pglite.exec('drop table copy_baseline')
-    return { rows: copied.affectedRows ?? 0, ms, bytes: blob.size }
+    return { rows: copied.affectedRows ?? 0, ms }
   } finally {
     await pglite.close()
     lock.release()

@@ -23,8 +23,8 @@ export interface RunFigures {
   import: { landMs: number; resolveMs: number; totalMs: number; peakRssMb: number; landPeakRssMb: number; resolvePeakRssMb: number }
   copy: CopyBaseline
   reimport: { ms: number; rowsWritten: number }
-  incremental: { changed: number; ms: number; importMs: number; resolveMs: number; queued: number }
-  resolveAll: { ms: number; queued: number; peakRssMb: number }
+  incremental: { changed: number; ms: number; resolveMs: number }
+  resolveAll: { ms: number; peakRssMb: number }
   lookup: LatencyRow[]
   postgresVersion: string
 }
@@ -105,12 +105,10 @@ export async function measureRun(deps: MeasureRunDeps, database: BenchDatabase, 
       reimport: { ms: again.ms + reresolved.wallMs, rowsWritten },
       incremental: {
         changed: changedImport.data.records.changed,
-        importMs: changedImport.wallMs,
         resolveMs: changedResolve.wallMs,
         ms: changedImport.wallMs + changedResolve.wallMs,
-        queued: changedResolve.data.queued,
       },
-      resolveAll: { ms: all.wallMs, queued: all.data.queued, peakRssMb: all.peakRssMb },
+      resolveAll: { ms: all.wallMs, peakRssMb: all.peakRssMb },
       lookup,
       postgresVersion: rows[0]!.version.split(' on ')[0]!,
     }
