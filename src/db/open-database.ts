@@ -22,8 +22,12 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** Upper bound on server connections; the embedded engine always has exactly one. */
   poolSize?: number
-  /** Called with errors of idle pooled connections (e.g. the server restarted) instead of crashing. */
-  onIdleError?: (error: Error) => void
+  /**
+   * Called with the errors of pooled connections (the server restarted, the backend was terminated)
+   * instead of crashing the process: an idle one is dropped, and a query in flight on a busy one fails
+   * on its own.
+   */
+  onConnectionError?: (error: Error) => void
 }
 
 const INT8_OID = 20
@@ -82,7 +86,10 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
           : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
     },
   })
-  pool.on('error', (error) => options.onIdleError?.(error))
+  const reportError = (error: Error) => options.onConnectionError?.(error)
+  pool.on('error', reportError)
+  // pg-pool listens only on idle clients: a busy one whose connection dies would emit 'error' to no one.
+  pool.on('connect', (client) => client.on('error', reportError))
   try {
     const client = await pool.connect()
     client.release()
