@@ -133,6 +133,10 @@ describe.each(databaseTargets().filter((target) => target.name === 'server'))('w
       ].join(''),
     )
     await client.query(`select pg_advisory_lock(hashtext('customer-graph:run:held'))`)
+    // A job queued by a worker whose connections file names a connection these workers do not know.
+    const utils = await makeWorkerUtils({ connectionString: database.env.DATABASE_URL! })
+    await utils.addJob(SYNC_TASK, { connection: 'ghost', stream: 'users' }, syncJobSpec('ghost', 'users', { priority: 0, maxAttempts: 3 }))
+    await utils.release()
     await knownSince(['sync:acme:users', 'sync:acme:conversations', 'sync:acme:history', 'sync:refused:users', 'sync:held:users', 'sync:stuck:users'], tick.at)
     const three = [startWorker(run), startWorker(run), startWorker(run)]
 
@@ -148,6 +152,12 @@ describe.each(databaseTargets().filter((target) => target.name === 'server'))('w
     const waiting = JSON.parse((await runCliProcess(['status', '--json'], run)).stdout) as { connections: { connection: string; backlog: unknown }[] }
     expect(waiting.connections.find((row) => row.connection === 'held')).toMatchObject({ backlog: { retrying: 1, running: 0, lastError: expect.stringMatching(/E_ALREADY_RUNNING/) } })
 
+    // The unknown connection's job is not dropped: it waits for a worker that knows it.
+    const [ghost, ...others] = await jobsOf('ghost')
+    expect(others).toHaveLength(0)
+    expect(ghost!.attempts).toBeGreaterThanOrEqual(1)
+    expect(ghost!.last_error).toMatch(/E_CONFIG connection "ghost" is not in this worker's connections file/)
+    await client.query(`delete from graphile_worker._private_jobs where key = 'sync:ghost:users'`)
     await client.query(`select pg_advisory_unlock(hashtext('customer-graph:run:held'))`)
     await eventually('the retry to succeed', async () => (await jobsOf('held')).length === 0)
     // Nothing more comes: no second run of any stream.

@@ -8,7 +8,8 @@
  *   in progress, the worker shutting down) — the job throws, and graphile-worker runs it again with
  *   exponential backoff, up to the connection's `retries`;
  * - rate limited past the wait cap — the job completes and a new one is queued for when the source
- *   said to come back.
+ *   said to come back;
+ * - for a connection this worker's connections file does not name — retried, for a worker that does.
  */
 import type { JobHelpers } from 'graphile-worker'
 import type { Deps } from '../deps.ts'
@@ -37,9 +38,11 @@ export async function runSyncJob(deps: Deps, connections: Readonly<Record<string
   const entry = connections[connection]
   const log = deps.logger.child({ job: helpers.job.id, attempt: helpers.job.attempts, connection, stream })
   if (!entry) {
-    // The connections file changed since the job was queued: nothing to run, nothing to retry.
+    // Another worker's connections file names it (a rolling deploy): retried, so one that knows the
+    // connection runs it; if none does, it fails for good after its attempts, and status shows why.
+    const reason = `E_CONFIG connection "${connection}" is not in this worker's connections file`
     log.error({ code: 'E_CONFIG' }, 'worker.job_unknown_connection')
-    return
+    throw new RetryLater(reason)
   }
   const outcome = await syncWithinBound(deps, entry, stream, helpers.abortSignal)
   switch (outcome.kind) {
