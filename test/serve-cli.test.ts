@@ -39,9 +39,20 @@ async function auditRows(url: string): Promise<number> {
 }
 
 const scratch: string[] = []
-afterAll(() => {
+const databases: (() => Promise<void>)[] = []
+afterAll(async () => {
+  for (const drop of databases) await drop()
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true })
 })
+
+/** A working folder and a database for the CLI processes of one describe block, both gone after the file. */
+async function workspace(target: { name: string }, prefix: string): Promise<{ cwd: string; env: Record<string, string> }> {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  scratch.push(cwd)
+  const database = await cliDatabase(target)
+  databases.push(database.drop)
+  return { cwd, env: database.env }
+}
 
 interface Served {
   endpoint: string
@@ -81,16 +92,7 @@ function serve(args: string[], cwd: string, env: Record<string, string>): Promis
 describe.each(databaseTargets())('customer-graph serve on the $name database', (target) => {
   let cwd: string
   let env: Record<string, string>
-  let drop: () => Promise<void> = async () => {}
-
-  beforeAll(async () => {
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-serve-'))
-    scratch.push(cwd)
-    const database = await cliDatabase(target)
-    env = database.env
-    drop = database.drop
-  })
-  afterAll(() => drop())
+  beforeAll(async () => ({ cwd, env } = await workspace(target, 'cg-serve-')))
 
   it.each(['SIGTERM', 'SIGINT'] as const)('migrates, serves with tokens the CLI made, and stops cleanly on %s', async (signal) => {
     const created = await runCliProcess(['token', 'create', '--name', 'serve test', '--scopes', 'lookup', '--json'], { cwd, env })
@@ -158,16 +160,7 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
 describe.each(databaseTargets().filter((target) => target.name === 'server'))('customer-graph serve as a read-only role on the $name database', (target) => {
   let cwd: string
   let env: Record<string, string>
-  let drop: () => Promise<void> = async () => {}
-
-  beforeAll(async () => {
-    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-serve-reader-'))
-    scratch.push(cwd)
-    const database = await cliDatabase(target)
-    env = database.env
-    drop = database.drop
-  })
-  afterAll(() => drop())
+  beforeAll(async () => ({ cwd, env } = await workspace(target, 'cg-serve-reader-')))
 
   it('serves through a read-only role that grant-reader set up: lookups work and are audited, writes are refused', async () => {
     await ensureRole(env.DATABASE_URL!, READER)

@@ -19,7 +19,7 @@ import type { ConnectionEntry } from '../sync/connections-config.ts'
 import { runSync, type SyncReport } from '../sync/run-sync.ts'
 import { SYNC_TASK, syncJobSpec, type SyncJobPayload } from './queue-names.ts'
 
-export type SyncJobOutcome =
+type SyncJobOutcome =
   /** No report when the run could not start (the connection belongs to another system). */
   | { kind: 'done'; report?: SyncReport; failure?: ReportedError }
   | { kind: 'retry'; reason: string }
@@ -65,7 +65,7 @@ export async function runSyncJob(deps: Deps, connections: Readonly<Record<string
 }
 
 /** Runs the sync with a stop signal for the run's time bound and the worker's shutdown, and classifies the result. */
-export async function syncWithinBound(deps: Deps, entry: ConnectionEntry, stream: string, shutdown: AbortSignal): Promise<SyncJobOutcome> {
+async function syncWithinBound(deps: Deps, entry: ConnectionEntry, stream: string, shutdown: AbortSignal): Promise<SyncJobOutcome> {
   const stop = new AbortController()
   const interrupt = () => stop.abort(new CgError('E_INTERRUPTED', `${entry.name}: the worker is shutting down; the run stopped after its last committed page and runs again from there`, { retryable: true }))
   shutdown.addEventListener('abort', interrupt, { once: true })
