@@ -111,7 +111,7 @@ describe.each(databaseTargets())('import pipeline on the $name database', (targe
     await importItems(items)
     const before = await sql<{ xmin: string }>`select xmin::text from source_records union all select xmin::text from canonical_records`.execute(store.db)
     const again = await importItems(items)
-    expect(again.records).toEqual({ read: 3, new: 0, changed: 0, unchanged: 3, rejected: 0, deleted: 0 })
+    expect(again.records).toEqual({ read: 3, new: 0, changed: 0, unchanged: 3, rejected: 0, deleted: 0, suppressed: 0 })
     expect(again.status).toBe('succeeded')
     const after = await sql<{ xmin: string }>`select xmin::text from source_records union all select xmin::text from canonical_records`.execute(store.db)
     expect(after.rows).toEqual(before.rows)

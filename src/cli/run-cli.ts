@@ -6,6 +6,7 @@ import { PACKAGE_VERSION } from '../package-version.ts'
 import type { CliIo, CommandContext, CommandOutput } from './cli-context.ts'
 import { demoCommand } from './commands/demo.ts'
 import { explainCommand } from './commands/explain.ts'
+import { eraseCommand } from './commands/erase.ts'
 import { exportCommand } from './commands/export.ts'
 import { generateCommand } from './commands/generate.ts'
 import { grantReaderCommand } from './commands/grant-reader.ts'
@@ -48,6 +49,7 @@ const commands: CliCommand[] = [
   linkCommand,
   unlinkCommand,
   exportCommand,
+  eraseCommand,
   generateCommand,
   lookupCommand,
   demoCommand,

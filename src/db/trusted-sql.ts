@@ -23,3 +23,10 @@ export function roleIdentifier(name: string): RawBuilder<unknown> {
   if (!ROLE_NAME.test(name)) throw new Error(`not a role name: ${JSON.stringify(name)}`)
   return sql.id(name)
 }
+
+/** A column erasure scrubs (erase/scrub-plan.ts), as an identifier; anything else is a programming error. */
+export function scrubbedColumn(table: TableName, column: string, plan: readonly { table: TableName; columns: readonly { name: string }[] }[]): RawBuilder<unknown> {
+  const known = plan.some((target) => target.table === table && target.columns.some((entry) => entry.name === column))
+  if (!known || !/^[a-z_]+$/.test(column)) throw new Error(`not a column erasure scrubs: ${table}.${column}`)
+  return sql.ref(column)
+}

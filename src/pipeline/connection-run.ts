@@ -38,6 +38,29 @@ export async function withConnectionRun<T>(
   })
 }
 
+/**
+ * Runs `work` on one connection of the pool holding the lock of every connection there is, so that no
+ * import or sync runs meanwhile (erasure); E_ALREADY_RUNNING when one is running.
+ */
+export async function withEveryConnectionLocked<T>(deps: Deps, work: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+  return deps.db.connection().execute(async (db) => {
+    const connections = await db.selectFrom('connections').select('id').orderBy('id').execute()
+    const held: string[] = []
+    try {
+      for (const connection of connections) {
+        await lockConnection(db, connection.id, 'subject').catch((error: unknown) => {
+          if (!(error instanceof CgError)) throw error
+          throw new CgError(error.code, `${error.message.replace(/; wait for it.*$/, '')}; try again when it has finished`, { retryable: true, cause: error })
+        })
+        held.push(connection.id)
+      }
+      return await work(db)
+    } finally {
+      for (const id of held) await sql`select pg_advisory_unlock(hashtext(${lockName(id)}))`.execute(db)
+    }
+  })
+}
+
 async function ensureConnection(db: Kysely<DB>, connection: { id: string; system: SystemName; transport: 'export' | 'api'; parameter: string }): Promise<Record<string, unknown>> {
   await db
     .insertInto('connections')

@@ -14,6 +14,7 @@ import { canonicalJson, hashCanonicalJson } from './content-hash.ts'
 import { deriveOrganizations } from './derive-organizations.ts'
 import { landPage, type PageCounts, type PageToLand, type PreparedRecord } from './land-page.ts'
 import { storableJson, storableText } from './storable.ts'
+import type { Suppression } from '../erase/suppression.ts'
 
 export interface PageWriterOptions {
   runId: number
@@ -24,6 +25,8 @@ export interface PageWriterOptions {
   settings: Record<string, unknown>
   /** A second copy of a record in one run: an export's is a duplicate (rejected), an API's is newer (replaces). */
   repeats: PageToLand['repeats']
+  /** Erased people: their records are dropped, their traces scrubbed from the rest (erase/suppression.ts). */
+  suppression: Suppression
   /** Also written in each page's transaction: the run's counts after it. */
   onLanded?: (trx: Transaction<DB>, counts: RecordCounts) => Promise<void>
 }
@@ -41,7 +44,7 @@ export class PageWriter {
   #bytes = 0
   /** Derived records already in this page (see derive-organizations.ts): bounded by the page size. */
   #derivedInPage = new Set<string>()
-  counts: RecordCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 }
+  counts: RecordCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0, suppressed: 0 }
 
   constructor(deps: Deps, options: PageWriterOptions) {
     this.#deps = deps
@@ -60,7 +63,12 @@ export class PageWriter {
 
   add(raw: RawRecord<SourceLocation>): void {
     this.counts.read++
-    const { prepared, bytes } = this.#prepare(raw)
+    const ready = this.#prepare(raw)
+    if (!ready) {
+      this.counts.suppressed++
+      return
+    }
+    const { prepared, bytes } = ready
     this.#records.push(prepared)
     this.#bytes += bytes
     for (const derived of derivedRecords(prepared, this.#derivedInPage)) {
@@ -134,8 +142,12 @@ export class PageWriter {
     return { counts: landed.counts, rejects: [...rejects, ...landed.rejects] }
   }
 
-  /** The record ready to land, and roughly what it weighs in a page (its JSON length). */
-  #prepare(raw: RawRecord<SourceLocation>): { prepared: PreparedRecord; bytes: number } {
+  /**
+   * The record ready to land, and roughly what it weighs in a page (its JSON length); nothing for a
+   * record of an erased person. The hash is the source's content, before any scrubbing, so a record
+   * scrubbed in the store by an erasure stays unchanged when the same content is read again.
+   */
+  #prepare(raw: RawRecord<SourceLocation>): { prepared: PreparedRecord; bytes: number } | undefined {
     const issues: NormalizeIssue[] = []
     const sourceUpdatedAt = storableTime(raw.sourceUpdatedAt, issues)
     const clean: RawRecord<SourceLocation> = {
@@ -146,9 +158,16 @@ export class PageWriter {
       provenance: storableJson(raw.provenance),
       ...(sourceUpdatedAt === undefined ? { sourceUpdatedAt: undefined } : { sourceUpdatedAt }),
     }
+    const { suppression, system } = this.#options
+    if (suppression.suppressesRecord(`${system}:${clean.objectType}:${clean.sourceId}`)) return undefined
     const json = canonicalJson(clean.payload)
     const hash = hashCanonicalJson(`${json}\n${this.#settingsJson}`)
-    const prepared = this.#normalize(clean, hash)
+    let prepared = this.#normalize(clean, hash)
+    const scrubbed = suppression.scrub(clean.payload)
+    if (scrubbed !== undefined) {
+      if (describesErasedPerson(prepared.canonical, suppression)) return undefined
+      prepared = this.#normalize({ ...clean, payload: scrubbed }, hash)
+    }
     prepared.issues.unshift(...issues)
     // The page carries the canonical records too: a channel's 150k member ids become 150k links, each
     // several times the size of its id in the payload.
@@ -165,6 +184,11 @@ export class PageWriter {
       return { raw: clean, hash, canonical: [], issues: [{ code: 'E_NORMALIZE', message: storableText(errorMessage(error)) }] }
     }
   }
+}
+
+/** A person record with an email an erased person was known by is theirs, whatever its id. */
+function describesErasedPerson(canonical: PreparedRecord['canonical'], suppression: Suppression): boolean {
+  return canonical.some((record) => record.kind === 'person' && record.emails.some((email) => suppression.suppressesEmail(email.address)))
 }
 
 function isDataException(error: unknown): boolean {
@@ -214,5 +238,6 @@ function addCounts(total: RecordCounts, page: PageCounts): RecordCounts {
     unchanged: total.unchanged + page.unchanged,
     rejected: total.rejected + page.rejected,
     deleted: total.deleted + page.deleted,
+    suppressed: total.suppressed,
   }
 }

@@ -1,3 +1,4 @@
+import { loadSuppression } from '../erase/load-suppression.ts'
 import type { ExportConnector, ExportSource, InputLocation } from '../connectors/types.ts'
 import type { Deps } from '../deps.ts'
 import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
@@ -77,7 +78,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
     runId,
     status: 'running',
     path: request.path,
-    records: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 },
+    records: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0, suppressed: 0 },
     errors: [],
     errorsOmitted: 0,
     skipped: [],
@@ -91,6 +92,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
   const completeTypes = new Set<string>()
   const rejectedTypes = new Set<string>()
   const writer = new PageWriter(deps, {
+    suppression: await loadSuppression(deps.db),
     runId,
     connectionId,
     system,

@@ -28,6 +28,8 @@ export interface RecordCounts {
   unchanged: number
   rejected: number
   deleted: number
+  /** Records of erased people (customer-graph erase): read, and not landed. */
+  suppressed: number
 }
 
 export interface ConnectionsTable {
@@ -237,6 +239,18 @@ export interface MatchOverridesTable {
   created_at: DefaultTimestamp
 }
 
+export interface ErasuresTable {
+  id: Generated<number>
+  erased_at: DefaultTimestamp
+  receipt: Json<Record<string, unknown>>
+}
+
+export interface SuppressionsTable {
+  hash: string
+  kind: 'record' | 'identifier' | 'context'
+  erasure_id: number
+}
+
 export interface MergeRefusalsTable {
   id: Generated<number>
   entity_kind: ResolvedKind
@@ -337,6 +351,8 @@ export interface DB {
   resolution_pending: ResolutionPendingTable
   match_overrides: MatchOverridesTable
   merge_refusals: MergeRefusalsTable
+  erasures: ErasuresTable
+  suppressions: SuppressionsTable
   people: PeopleView
   organizations: OrganizationsView
   entity_records: EntityRecordsView
@@ -362,4 +378,6 @@ export const TABLE_NAMES = [
   'resolution_pending',
   'match_overrides',
   'merge_refusals',
+  'erasures',
+  'suppressions',
 ] as const satisfies readonly (keyof DB)[]

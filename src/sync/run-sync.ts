@@ -6,6 +6,7 @@
  * contain is marked deleted (with the same safety share as exports). A stream that fails stops alone;
  * the others still run. One import or sync of a connection at a time, across processes.
  */
+import { loadSuppression } from '../erase/load-suppression.ts'
 import type { ApiStream, StreamContext } from '../connectors/api-contract.ts'
 import type { Deps } from '../deps.ts'
 import { CgError, errorMessage } from '../errors.ts'
@@ -74,7 +75,7 @@ export interface SyncReport {
 }
 
 const MAX_REPORTED_ERRORS = 100
-const emptyCounts = (): RecordCounts => ({ read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0 })
+const emptyCounts = (): RecordCounts => ({ read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0, deleted: 0, suppressed: 0 })
 
 export async function runSync(deps: Deps, request: SyncRequest): Promise<SyncReport> {
   const entry = request.connection
@@ -148,6 +149,7 @@ async function syncStream(deps: Deps, run: StreamRun): Promise<StreamReport> {
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error)
   }
   const writer = new PageWriter(deps, {
+    suppression: await loadSuppression(deps.db),
     runId,
     connectionId: entry.name,
     system: run.system,
@@ -287,5 +289,6 @@ function sumCounts(a: RecordCounts, b: RecordCounts): RecordCounts {
     unchanged: a.unchanged + b.unchanged,
     rejected: a.rejected + b.rejected,
     deleted: a.deleted + b.deleted,
+    suppressed: a.suppressed + b.suppressed,
   }
 }

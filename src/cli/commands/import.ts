@@ -108,7 +108,7 @@ function formatReport(report: ImportReport): string {
   const { records } = report
   const lines = [
     `${report.system} import of ${report.path}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)}s (run ${report.runId})`,
-    `  read ${number(records.read)} · new ${number(records.new)} · changed ${number(records.changed)} · unchanged ${number(records.unchanged)} · rejected ${number(records.rejected)} · deleted ${number(records.deleted)}`,
+    `  read ${number(records.read)} · new ${number(records.new)} · changed ${number(records.changed)} · unchanged ${number(records.unchanged)} · rejected ${number(records.rejected)} · deleted ${number(records.deleted)}${records.suppressed > 0 ? ` · suppressed ${number(records.suppressed)} (erased people)` : ''}`,
   ]
   const total = report.errors.length + report.errorsOmitted
   if (total > 0) {

@@ -162,7 +162,7 @@ function formatSync(report: SyncReport): string {
   const { records } = report
   const lines = [
     `${report.connection} (${report.system}) sync: ${report.status} in ${(report.durationMs / 1000).toFixed(1)}s (run ${report.runId})`,
-    `  read ${number(records.read)} · new ${number(records.new)} · changed ${number(records.changed)} · unchanged ${number(records.unchanged)} · rejected ${number(records.rejected)} · deleted ${number(records.deleted)}`,
+    `  read ${number(records.read)} · new ${number(records.new)} · changed ${number(records.changed)} · unchanged ${number(records.unchanged)} · rejected ${number(records.rejected)} · deleted ${number(records.deleted)}${records.suppressed > 0 ? ` · suppressed ${number(records.suppressed)} (erased people)` : ''}`,
   ]
   if (report.error) lines.push(`  ${report.error.code} ${report.error.message}`)
   for (const stream of report.streams) {
