@@ -41,7 +41,7 @@ export interface PageCounts {
 }
 
 /** Unchanged records get last_seen_at refreshed at most this often, so re-reads write (almost) nothing. */
-const SEEN_REFRESH_MS = 24 * 60 * 60 * 1000
+export const SEEN_REFRESH_MS = 24 * 60 * 60 * 1000
 const RAW_LIMIT = 64 * 1024
 
 /**

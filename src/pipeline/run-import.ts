@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { loadSuppression } from '../erase/load-suppression.ts'
 import type { ExportConnector, ExportSource, InputLocation } from '../connectors/types.ts'
 import type { Deps } from '../deps.ts'
@@ -5,6 +6,8 @@ import { CgError, errorMessage, type ErrorLocation } from '../errors.ts'
 import type { RecordCounts, RunStatus, SystemName } from '../schema/database.ts'
 import { finishRun, startRun, withConnectionRun, type ReportedError } from './connection-run.ts'
 import { inferDeletions, type DeletionDecision } from './infer-deletions.ts'
+import { fingerprintExport } from './export-fingerprint.ts'
+import { SEEN_REFRESH_MS } from './land-page.ts'
 import { PageWriter } from './page-writer.ts'
 
 export interface ImportRequest {
@@ -28,6 +31,8 @@ export interface ImportRequest {
   }
   /** Records (and rejects) per committed page. */
   pageSize?: number
+  /** Read every record even when the export is identical to the one the last import of the connection read. */
+  reread?: boolean
   onProgress?: (progress: ImportProgress) => void
 }
 
@@ -50,6 +55,11 @@ export interface ImportReport {
   skipped: { location: InputLocation; reason: string }[]
   deletions: DeletionDecision[]
   durationMs: number
+  /**
+   * The export is byte for byte the one the connection's last run imported successfully, with the same
+   * settings: that run's id. Nothing was read or written (but last_seen_at, once a day).
+   */
+  unchangedSince?: number
 }
 
 const DEFAULT_PAGE_SIZE = 2000
@@ -71,7 +81,9 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
   const { connector } = request
   const system = connector.system
   const started = deps.clock.now()
-  const runId = await startRun(deps, { connectionId, trigger: 'import', input: { path: request.path } })
+  const fingerprint = await fingerprintOf(request, settings)
+  const unchanged = fingerprint && !request.reread ? await lastImportOf(deps, connectionId, fingerprint) : undefined
+  const runId = await startRun(deps, { connectionId, trigger: 'import', input: { path: request.path, ...(fingerprint ? { fingerprint } : {}) } })
   const report: ImportReport = {
     system,
     connection: connectionId,
@@ -85,6 +97,7 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
     deletions: [],
     durationMs: 0,
   }
+  if (unchanged) return finishUnchanged(deps, report, unchanged, started)
   const noteError = (error: ReportedError) => {
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error)
     else report.errorsOmitted++
@@ -165,6 +178,50 @@ async function importLocked(deps: Deps, request: ImportRequest, connectionId: st
     await finishRun(deps, { runId, status: report.status, counts: report.records, fatal })
   }
   return report
+}
+
+/**
+ * What decides an import's outcome besides the store: the export's bytes and every option. None when
+ * the path cannot be read: the read then reports why.
+ */
+async function fingerprintOf(request: ImportRequest, settings: Record<string, unknown>): Promise<string | undefined> {
+  const options = { system: request.connector.system, settings, read: request.readOptions ?? {}, deletion: request.deletion ?? {} }
+  return fingerprintExport(request.path, options).catch(() => undefined)
+}
+
+/** The connection's last run, when it was a successful import of the same fingerprint. */
+async function lastImportOf(deps: Deps, connectionId: string, fingerprint: string): Promise<{ runId: number; counts: Partial<RecordCounts> } | undefined> {
+  const last = await deps.db
+    .selectFrom('sync_runs')
+    .select(['id', 'status', 'trigger', 'input', 'counts'])
+    .where('connection_id', '=', connectionId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+  if (!last || last.status !== 'succeeded' || last.trigger !== 'import' || last.input.fingerprint !== fingerprint) return undefined
+  return { runId: last.id, counts: last.counts }
+}
+
+/**
+ * An export identical to the last one imported: every record it holds is unchanged, none is missing,
+ * so nothing is read. Records are marked seen, as a read would (at most once a day).
+ */
+async function finishUnchanged(deps: Deps, report: ImportReport, since: { runId: number; counts: Partial<RecordCounts> }, started: Date): Promise<ImportReport> {
+  const now = deps.clock.now()
+  await sql`update source_records set last_seen_at = ${now}, last_run_id = ${report.runId}
+    where connection_id = ${report.connection} and deleted_at is null and last_seen_at < ${new Date(now.getTime() - SEEN_REFRESH_MS)}`.execute(deps.db)
+  const counts = since.counts
+  const records: RecordCounts = {
+    read: counts.read ?? 0,
+    new: 0,
+    changed: 0,
+    unchanged: (counts.new ?? 0) + (counts.changed ?? 0) + (counts.unchanged ?? 0),
+    rejected: 0,
+    deleted: 0,
+    suppressed: counts.suppressed ?? 0,
+  }
+  const done: ImportReport = { ...report, status: 'succeeded', records, unchangedSince: since.runId, durationMs: deps.clock.now().getTime() - started.getTime() }
+  await finishRun(deps, { runId: report.runId, status: 'succeeded', counts: records, fatal: undefined })
+  return done
 }
 
 function toReportedError(error: unknown, path: string): ReportedError {

@@ -19,6 +19,7 @@ interface ImportFlags {
   maxDeleteShare?: number
   mapping?: string
   resolve: boolean
+  reread?: boolean
 }
 
 export const importCommand: CliCommand = {
@@ -34,6 +35,7 @@ export const importCommand: CliCommand = {
       .option('--max-delete-share <fraction>', 'largest share of live records one import may mark deleted', parseShare, 0.1)
       .option('--mapping <file.json>', 'Workday: JSON object mapping report columns to fields, e.g. {"Email Address": "workEmail"}')
       .option('--no-resolve', 'land the records only; resolve them later with customer-graph resolve')
+      .option('--reread', 'read every record even when the export is byte for byte the one the last import read')
       .addHelpText('after', '\nExit code 1 only when nothing could be read; rejected rows are reported and kept in rejected_records.'),
 
   run: async (context, args) => {
@@ -56,6 +58,7 @@ export const importCommand: CliCommand = {
           readOptions: mapping ? { mapping } : {},
           settings: mapping ? { mapping } : {},
           deletion: { enabled: !flags.partial, allowMassDelete: flags.allowMassDelete ?? false, maxShare: flags.maxDeleteShare },
+          reread: flags.reread ?? false,
           openSource: async () => {
             const measured = await measureSource(await openExportSource(path), (read) => (bytes += read))
             progress = createProgress({
@@ -110,6 +113,9 @@ function formatReport(report: ImportReport): string {
     `${report.system} import of ${report.path}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)}s (run ${report.runId})`,
     `  read ${number(records.read)} · new ${number(records.new)} · changed ${number(records.changed)} · unchanged ${number(records.unchanged)} · rejected ${number(records.rejected)} · deleted ${number(records.deleted)}${records.suppressed > 0 ? ` · suppressed ${number(records.suppressed)} (erased people)` : ''}`,
   ]
+  if (report.unchangedSince !== undefined) {
+    lines.push(`  the export is identical to the one run ${report.unchangedSince} imported, with the same settings: nothing to read (--reread reads it anyway)`)
+  }
   const total = report.errors.length + report.errorsOmitted
   if (total > 0) {
     lines.push(`  ${number(total)} error(s)${total > 10 ? ', first 10' : ''} (all rejected rows are in rejected_records):`)
