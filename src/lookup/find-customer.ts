@@ -11,7 +11,7 @@ import { findEntities } from './find-entities.ts'
 import { findInputSchema, LIMITS, type FindResult, type Principal } from './lookup-schema.ts'
 import { parseInput } from './parse-input.ts'
 import { sanitizeLine } from './sanitize-text.ts'
-import { requireScope } from './viewer.ts'
+import { requireScope, viewerOf } from './viewer.ts'
 
 export async function findCustomer(deps: Deps, input: unknown, principal: Principal): Promise<FindResult> {
   return audited(deps, principal, 'find_customer', input, async () => {
@@ -24,7 +24,7 @@ export async function findCustomer(deps: Deps, input: unknown, principal: Princi
     const result: FindResult = {
       status: decision.status,
       query: { text: sanitizeLine(asked.query, LIMITS.queryMaxLength) ?? '', interpretedAs: reading.as },
-      candidates: await describeCandidates(deps.db, shown),
+      candidates: await describeCandidates(deps.db, shown, await viewerOf(deps.db, principal)),
     }
     return { result, status: result.status, entityIds: shown.map((match) => match.entityId) }
   })

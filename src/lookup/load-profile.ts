@@ -209,8 +209,7 @@ export async function loadActivity(
         select e.id as entity_id, e.display_name as name, c.data->>'conversationType' as conversation_type
         from source_records cs join entity_members m on m.source_record_id = cs.id and m.entity_kind = 'conversation'
         join entities e on e.id = m.entity_id join canonical_records c on c.source_record_id = cs.id and c.kind = 'conversation'
-        where a.conversation_ref is not null and cs.system = split_part(a.conversation_ref, ':', 1)
-          and cs.object_type = split_part(a.conversation_ref, ':', 2) and cs.source_id = substr(a.conversation_ref, length(split_part(a.conversation_ref, ':', 1)) + length(split_part(a.conversation_ref, ':', 2)) + 3)
+        where ${isRecordOf(sql`cs`, sql`a.conversation_ref`)}
         limit 1) conv on true
     ),
     judged as (
@@ -244,6 +243,47 @@ export async function loadActivity(
   }
   return { items: rows[0]?.items ?? [], totals }
 }
+
+/**
+ * The person records of everyone these activities name (authors, mentions, organizers, attendees,
+ * owners, contacts) and of every record resolved to the same people: what they wrote in one
+ * another's messages and descriptions carries their phone numbers and personal emails, which a caller
+ * without the pii scope must not read there either.
+ */
+export async function loadParticipantRecords(db: Kysely<DB>, activityIds: readonly number[]): Promise<Pick<MemberRow, 'data'>[]> {
+  if (activityIds.length === 0) return []
+  const { rows } = await sql<Pick<MemberRow, 'data'>>`/* prepared */
+    with people as (
+      select distinct pm.entity_id from activity_participants p
+      join source_records ps on ps.system = p.system and ps.object_type = p.object_type and ps.source_id = p.source_id
+      join entity_members pm on pm.source_record_id = ps.id and pm.entity_kind = 'person'
+      where p.activity_id = any(${activityIds}::bigint[])
+    )
+    select c.data from people
+    join entity_members m on m.entity_id = people.entity_id
+    join canonical_records c on c.source_record_id = m.source_record_id and c.kind = 'person'
+    limit 5000`.execute(db)
+  return rows
+}
+
+/**
+ * Whether the viewer may see an activity (`activity`, a row of activities): the same rule loadActivity
+ * applies, for statements that only need the yes or no, such as a candidate's last activity.
+ */
+export function activityVisible(activity: RawBuilder<unknown>, viewer: Viewer): RawBuilder<boolean> {
+  if (viewer.all) return sql<boolean>`true`
+  return sql<boolean>`(${activity}.kind <> 'message' or exists (
+    select 1 from source_records cs join entity_members m on m.source_record_id = cs.id and m.entity_kind = 'conversation'
+    join canonical_records c on c.source_record_id = cs.id and c.kind = 'conversation'
+    where ${isRecordOf(sql`cs`, sql`${activity}.conversation_ref`)}
+      and (c.data->>'conversationType' = 'channel'
+        or exists (select 1 from edges v where v.from_entity_id = ${viewer.entityId}::uuid and v.to_entity_id = m.entity_id and v.kind = 'member_of'))))`
+}
+
+/** The source record (`record`, a row of source_records) a record reference `system:objectType:sourceId` names; null names none. */
+const isRecordOf = (record: RawBuilder<unknown>, ref: RawBuilder<unknown>) =>
+  sql`${ref} is not null and ${record}.system = split_part(${ref}, ':', 1) and ${record}.object_type = split_part(${ref}, ':', 2)
+    and ${record}.source_id = substr(${ref}, length(split_part(${ref}, ':', 1)) + length(split_part(${ref}, ':', 2)) + 3)`
 
 const SECTION_KIND: Record<ActivitySection, string> = { deals: 'deal', cases: 'case', meetings: 'meeting', messages: 'message' }
 const KIND_SECTION: Record<string, ActivitySection | undefined> = { deal: 'deals', case: 'cases', meeting: 'meetings', message: 'messages' }

@@ -3,7 +3,9 @@
  * or name), matched to entities, and either one profile comes back (its fields as claims, the
  * entities and activity around it, free text fenced as untrusted) or the candidates that tell
  * several apart, or nothing. The profile takes three statements: the match, then the members and
- * related entities and the activity side by side. The document never exceeds the caller's budget.
+ * related entities and the activity side by side (for a caller without the pii scope a fourth: the
+ * records of the people that activity names, whose personal values are masked too). The document
+ * never exceeds the caller's budget.
  */
 import type { Deps } from '../deps.ts'
 import { activityItem, sectionOf, UntrustedCollector } from './activity-items.ts'
@@ -14,7 +16,7 @@ import { describeCandidates } from './describe-candidates.ts'
 import { findEntities, type EntityMatch } from './find-entities.ts'
 import { budgetBytes, fitBudget } from './fit-budget.ts'
 import { encodeHandle } from './handle.ts'
-import { loadActivity, loadMembers, loadRelated, type MemberRow, type RelatedRows, type Viewer } from './load-profile.ts'
+import { loadActivity, loadMembers, loadParticipantRecords, loadRelated, type MemberRow, type RelatedRows, type Viewer } from './load-profile.ts'
 import {
   ACTIVITY_SECTIONS,
   LIMITS,
@@ -54,7 +56,7 @@ export async function lookupCustomer(deps: Deps, input: unknown, principal: Prin
       return answer(fitBudget(emptyDocument('not_found', query), limitBytes), [])
     }
     if (decision.status === 'ambiguous') {
-      const document = { ...emptyDocument('ambiguous', query), candidates: await describeCandidates(deps.db, decision.candidates) }
+      const document = { ...emptyDocument('ambiguous', query), candidates: await describeCandidates(deps.db, decision.candidates, await viewerOf(deps.db, principal)) }
       return answer(fitBudget(document, limitBytes), decision.candidates.map((match) => match.entityId))
     }
     const viewer = await viewerOf(deps.db, principal)
@@ -128,7 +130,9 @@ async function buildProfile(deps: Deps, match: EntityMatch, reading: QueryReadin
     }
     document.untrusted = untrusted.section()
   }
-  return options.canSeePii ? document : redact(document, personalValues(members))
+  if (options.canSeePii) return document
+  const participants = await loadParticipantRecords(deps.db, activity?.items.map((row) => row.id) ?? [])
+  return redact(document, personalValues([...members, ...participants]))
 }
 
 function relatedSections(related: RelatedRows, sections: ReadonlySet<Section>): Related {

@@ -108,8 +108,8 @@ function mask(statement: Statement): string {
   return statement.pii === 'phone' ? maskPhone(String(statement.value)) : maskEmail(String(statement.value))
 }
 
-/** The personal values the entity's records state, raw and normalised: what redact() masks for callers without pii. */
-export function personalValues(members: readonly MemberRow[]): PersonalValue[] {
+/** The personal values records state, raw and normalised: what redact() masks for callers without pii. */
+export function personalValues(members: readonly Pick<MemberRow, 'data'>[]): PersonalValue[] {
   const values: PersonalValue[] = []
   for (const member of members) {
     const data = member.data ?? {}
