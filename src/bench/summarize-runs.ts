@@ -30,6 +30,10 @@ export interface Summary {
   reimportRowsWritten: number
   /** First import time ÷ re-import time. */
   reimportSpeedup: number
+  rereadSeconds: number
+  rereadRowsWritten: number
+  /** First import time ÷ re-read time. */
+  rereadSpeedup: number
   incrementalChanged: number
   incrementalSeconds: number
   incrementalResolveSeconds: number
@@ -62,6 +66,9 @@ export function summarizeRuns(target: BenchTargetName, size: number, runs: RunFi
     reimportSeconds: median((run) => run.reimport.ms / 1000),
     reimportRowsWritten: max((run) => run.reimport.rowsWritten),
     reimportSpeedup: median((run) => run.import.totalMs / run.reimport.ms),
+    rereadSeconds: median((run) => run.reread.ms / 1000),
+    rereadRowsWritten: max((run) => run.reread.rowsWritten),
+    rereadSpeedup: median((run) => run.import.totalMs / run.reread.ms),
     incrementalChanged: median((run) => run.incremental.changed),
     incrementalSeconds: median((run) => run.incremental.ms / 1000),
     incrementalResolveSeconds: median((run) => run.incremental.resolveMs / 1000),

@@ -63,9 +63,10 @@ export function writeReport(input: ReportInput): string {
     row('COPY baseline: rows/s', (s) => int(s.copyPerSecond))
     row('**ratio import ÷ COPY** (landing alone ÷ COPY)', (s) => `**${ratio(s.importToCopy)}** (${ratio(s.landToCopy)})`)
     row('peak RSS: import processes (resolve)', (s) => `${int(s.landPeakRssMb)} MB (${int(s.resolvePeakRssMb)} MB)`)
-    row('re-import unchanged: time', (s) => sec(s.reimportSeconds))
-    row('re-import unchanged: rows written', (s) => int(s.reimportRowsWritten))
+    row('re-import unchanged (recognised, not read): time, rows written', (s) => `${sec(s.reimportSeconds)}, ${int(s.reimportRowsWritten)}`)
     row('**ratio first import ÷ re-import**', (s) => `**${ratio(s.reimportSpeedup)}×**`)
+    row('re-read unchanged (`--reread`, every record compared): time, rows written', (s) => `${sec(s.rereadSeconds)}, ${int(s.rereadRowsWritten)}`)
+    row('ratio first import ÷ re-read', (s) => `${ratio(s.rereadSpeedup)}×`)
     row('incremental 1%: changed records, time (of which resolve)', (s) => `${int(s.incrementalChanged)}, ${sec(s.incrementalSeconds)} (${sec(s.incrementalResolveSeconds)})`)
     row('resolution alone (`resolve --rekey`): time, peak RSS', (s) => `${sec(s.resolveAllSeconds)}, ${int(s.resolveAllPeakRssMb)} MB`)
     lines.push('', `Lookup latency, ms (p50 / p95 / p99):`, '')
@@ -99,7 +100,7 @@ function targets(summaries: Summary[], quick: boolean): string[] {
     '| --- | ---: | --- |',
     `| import end to end ≥ 0.3× COPY records/s (aim 0.5×) | ${ratio(server.importToCopy)}× | ${verdict(server.importToCopy >= 0.3)} |`,
     `| peak RSS of the importing process ≤ 400 MB | ${int(Math.max(server.landPeakRssMb, server.resolvePeakRssMb))} MB | ${verdict(Math.max(server.landPeakRssMb, server.resolvePeakRssMb) <= 400)} |`,
-    `| unchanged re-import ≥ 10× faster, zero rows written | ${ratio(server.reimportSpeedup)}×, ${int(server.reimportRowsWritten)} rows | ${verdict(server.reimportSpeedup >= 10 && server.reimportRowsWritten === 0)} |`,
+    `| unchanged re-import ≥ 10× faster, zero rows written | ${ratio(server.reimportSpeedup)}×, ${int(server.reimportRowsWritten)} rows (re-read of every record: ${ratio(server.rereadSpeedup)}×, ${int(server.rereadRowsWritten)} rows) | ${verdict(server.reimportSpeedup >= 10 && server.reimportRowsWritten === 0)} |`,
     `| lookup email p99 ≤ 30 ms | ${email ? ms(email.p99) : '–'} ms | ${verdict(email !== undefined && email.p99 <= 30)} |`,
     `| lookup fuzzy name p99 ≤ 80 ms | ${fuzzy ? ms(fuzzy.p99) : '–'} ms | ${verdict(fuzzy !== undefined && fuzzy.p99 <= 80)} |`,
     '',
