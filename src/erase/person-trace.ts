@@ -50,8 +50,12 @@ export async function findPerson(db: Kysely<DB>, input: string): Promise<string>
 }
 
 export async function readPersonTrace(db: Kysely<DB>, entityId: string): Promise<PersonTrace> {
-  const merged = await db.selectFrom('entities').select('id').where('redirect_to', '=', entityId).execute()
-  const entityIds = [entityId, ...merged.map((row) => row.id)]
+  const merged = await sql<{ id: string }>`
+    with recursive merged as (
+      select id from entities where redirect_to = ${entityId}::uuid
+      union select e.id from entities e join merged on e.redirect_to = merged.id
+    ) select id from merged`.execute(db)
+  const entityIds = [entityId, ...merged.rows.map((row) => row.id)]
   const records = await db
     .selectFrom('entity_members as m')
     .innerJoin('source_records as s', 's.id', 'm.source_record_id')
