@@ -128,6 +128,8 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const person = await resolveKind(trx, reader, 'person', people, now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now, { firstPass })
+    // The lookup reads these next; autovacuum may take minutes to give them statistics.
+    if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
     return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
 }
