@@ -16,5 +16,10 @@ if (major < 22 || (major === 22 && minor < 18)) {
   )
   process.exitCode = 1
 } else {
+  // Node keeps each module compiled (types stripped) in a cache folder between runs, keyed by the
+  // file's content: it halves the start-up of every command (1.1–1.4 s to 0.6–0.7 s measured).
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  const { enableCompileCache } = await import('node:module')
+  enableCompileCache?.()
   await import('../src/main.ts')
 }
