@@ -36,7 +36,11 @@ export interface PageCounts {
   rejected: number
   /** Live records this page marked deleted (the source flags them, e.g. IsDeleted). */
   deleted: number
-  /** Repeated copies of inferred records folded into their first copy: read, but not records. */
+  /**
+   * Repeated copies folded into their first copy: read, but not records of their own. An inferred
+   * record's later copies, and an API's copies that repeat what this run already landed (a page
+   * delivered twice, a copy replaced by a later one in the same page).
+   */
   folded: number
 }
 
@@ -48,7 +52,8 @@ const RAW_LIMIT = 64 * 1024
  * Lands one page inside the caller's transaction. Set-based: the page travels as JSON parameters and
  * every statement handles all of its rows. Only new and changed records are written; records already
  * read earlier in this run are rejected as duplicates rather than overwriting each other, which would
- * make a re-import flap between two versions.
+ * make a re-import flap between two versions (an export), or replace the earlier copy only when they
+ * differ from it and are otherwise folded into it, so a page delivered twice counts once (an API).
  */
 export interface LandedPage {
   counts: PageCounts
@@ -60,7 +65,7 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
   const rejects = [...page.rejects]
   const repeats = { folded: 0 }
   const firstInPage = dropDuplicatesInPage(page.records, page.repeats, rejects, repeats)
-  const fresh = await keepFirstSeenInRun(trx, page.runId, firstInPage, page.repeats, rejects, repeats)
+  const { records: fresh, seenBefore } = await keepFirstSeenInRun(trx, page.runId, firstInPage, page.repeats, rejects, repeats)
 
   const existing = await selectExisting(trx, page.connectionId, fresh)
   const toWrite: PreparedRecord[] = []
@@ -78,6 +83,9 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
       counts.changed++
       if (deleted && !before.deleted) counts.deleted++
       toWrite.push(record)
+    } else if (seenBefore.has(keyOf(record.raw))) {
+      // The same copy again in this run (a page delivered twice): counted once, when first read.
+      counts.folded++
     } else {
       counts.unchanged++
       if (now.getTime() - before.last_seen_at.getTime() > SEEN_REFRESH_MS) toRefresh.push(before.id)
@@ -128,7 +136,9 @@ function dropDuplicatesInPage(records: PreparedRecord[], policy: PageToLand['rep
       seen.set(key, unique.length)
       unique.push(record)
     } else if (policy === 'replace' && !record.raw.inferred) {
+      // The later copy is the newer; the one it replaces was read but lands as no record.
       unique[earlier] = record
+      repeats.folded++
     } else dropRepeat(record, rejects, repeats)
   }
   return unique
@@ -141,8 +151,9 @@ async function keepFirstSeenInRun(
   policy: PageToLand['repeats'],
   rejects: RejectedInput<SourceLocation>[],
   repeats: { folded: number },
-): Promise<PreparedRecord[]> {
-  if (records.length === 0) return []
+): Promise<{ records: PreparedRecord[]; seenBefore: Set<string> }> {
+  const seenBefore = new Set<string>()
+  if (records.length === 0) return { records: [], seenBefore }
   const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
   const { rows } = await sql<{ object_type: string; source_id: string }>`
     insert into import_seen (run_id, object_type, source_id)
@@ -151,11 +162,17 @@ async function keepFirstSeenInRun(
     on conflict do nothing
     returning object_type, source_id`.execute(trx)
   const firstSeen = new Set(rows.map((row) => keyOf({ objectType: row.object_type, sourceId: row.source_id })))
-  return records.filter((record) => {
-    if (firstSeen.has(keyOf(record.raw)) || (policy === 'replace' && !record.raw.inferred)) return true
+  const kept = records.filter((record) => {
+    const key = keyOf(record.raw)
+    if (firstSeen.has(key)) return true
+    if (policy === 'replace' && !record.raw.inferred) {
+      seenBefore.add(key)
+      return true
+    }
     dropRepeat(record, rejects, repeats)
     return false
   })
+  return { records: kept, seenBefore }
 }
 
 interface ExistingRecord {

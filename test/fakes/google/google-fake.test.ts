@@ -104,6 +104,25 @@ describe('Directory users', () => {
     expect((await admin.users.get({ userKey: user.id! })).data.primaryEmail).toBe(user.primaryEmail)
   })
 
+  it('repeatPage delivers one page twice under a new page token, once', async () => {
+    const { admin } = api()
+    fake.state.repeatPage('users', 2)
+    const pages: string[][] = []
+    const tokens: string[] = []
+    let pageToken: string | undefined
+    do {
+      const { data } = await admin.users.list({ customer: 'my_customer', maxResults: 10, pageToken, orderBy: 'email' })
+      pages.push((data.users ?? []).map((user) => user.primaryEmail!))
+      pageToken = data.nextPageToken ?? undefined
+      if (pageToken) tokens.push(pageToken)
+    } while (pageToken)
+    expect(pages[2]).toEqual(pages[1])
+    expect(pages[3]).not.toEqual(pages[1])
+    expect(new Set(tokens).size).toBe(tokens.length)
+    expect(new Set(pages.flat()).size).toBe(pages.flat().length - 10)
+    expect(fake.state.pendingRepeats).toBe(0)
+  })
+
   it('requires customer or domain, bounds maxResults, and lists deleted users only with showDeleted', async () => {
     const { admin } = api()
     const missing = await failure(admin.users.list({}))

@@ -111,6 +111,7 @@ export class GoogleFakeState {
   readonly grantedScopes: Set<string>
   readonly calls: CallRecord[] = []
   private faults: PendingFault[] = []
+  private repeats: { collection: Collection | 'users'; pagesBefore: number }[] = []
   /** @internal */ readonly syncTokens = new Map<string, SyncTokenRecord>()
   /** @internal */ readonly pageTokens = new Map<string, PageTokenRecord>()
   private issued = 0
@@ -131,6 +132,33 @@ export class GoogleFakeState {
 
   clearFaults(): void {
     this.faults = []
+    this.repeats = []
+  }
+
+  /**
+   * Duplicate delivery, once: the `page`-th page of `collection` ('users', 'connections',
+   * 'otherContacts', 'events') served from now on is followed by that same page again — its
+   * nextPageToken is a new token for the page's own offset — and then the listing goes on.
+   */
+  repeatPage(collection: Collection | 'users', page = 1): void {
+    this.repeats.push({ collection, pagesBefore: page - 1 })
+  }
+
+  /** repeatPage switches whose page has not been served yet. */
+  get pendingRepeats(): number {
+    return this.repeats.length
+  }
+
+  /** @internal called once per page served; true when this page is to come again. */
+  takeRepeat(collection: Collection | 'users'): boolean {
+    const pending = this.repeats.find((candidate) => candidate.collection === collection)
+    if (!pending) return false
+    if (pending.pagesBefore > 0) {
+      pending.pagesBefore -= 1
+      return false
+    }
+    this.repeats = this.repeats.filter((candidate) => candidate !== pending)
+    return true
   }
 
   callsOf(api: GoogleApi): CallRecord[] {
@@ -468,7 +496,7 @@ function page(
     record = { collection, paramsKey, keys, offset: 0, revision }
   }
   const keys = record.keys.slice(record.offset, record.offset + size)
-  const next = record.offset + size
+  const next = keys.length > 0 && state.takeRepeat(collection) ? record.offset : record.offset + size
   if (next >= record.keys.length) return { keys, revision: record.revision, total: record.keys.length }
   const nextPageToken = state.newToken()
   state.pageTokens.set(nextPageToken, { ...record, offset: next })

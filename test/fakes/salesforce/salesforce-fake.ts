@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { toSalesforceId18 } from '../../../src/connectors/salesforce/salesforce-id.ts'
 import { loadOrgFromExport, type FieldDescription, type FieldValue, type SalesforceOrg, type SObjectRecord, type SObjectTable } from './org.ts'
-import { compileSoql, runQuery, SoqlError, type CompiledQuery } from './soql.ts'
+import { compileSoql, runQuery, SoqlError, withModstampWindowEarlier, type CompiledQuery } from './soql.ts'
 
 /**
  * A local fake of the Salesforce REST API (query, queryAll, getUpdated/getDeleted, describe, limits),
@@ -89,6 +89,8 @@ interface Session {
 interface Cursor {
   records: Record<string, unknown>[]
   version: string
+  /** The object queried, for state.repeatQueryPage. */
+  objectType: string
 }
 
 interface QueryJob {
@@ -123,6 +125,12 @@ export class SalesforceFakeState {
   bulkPollsUntilComplete = 1
   /** Access tokens issued from now on are refused at once (401 INVALID_SESSION_ID): a refresh that never helps. */
   rejectNewSessions = false
+  /**
+   * Overlapping windows: REST queries and Bulk 2.0 jobs compare SystemModstamp as if every datetime
+   * literal were this many milliseconds earlier, so a changes read restarts before the position the
+   * client saved and hands out again records it already has.
+   */
+  modstampOverlapMs = 0
   readonly calls: CallLogEntry[] = []
   readonly faults: Fault[] = []
   readonly sessions = new Map<string, Session>()
@@ -134,6 +142,8 @@ export class SalesforceFakeState {
   #failNextJobs = 0
   #cursorCount = 0
   #jobCount = 0
+  #repeats: { key: string; pagesBefore: number }[] = []
+  #replays = 0
 
   constructor(org: SalesforceOrg, options: SalesforceFakeOptions) {
     this.org = org
@@ -198,6 +208,38 @@ export class SalesforceFakeState {
   /** Every access token issued so far answers 401 INVALID_SESSION_ID; refresh tokens stay valid. */
   expireSessions(): void {
     for (const session of this.sessions.values()) session.valid = false
+  }
+
+  /**
+   * Duplicate delivery, once: the `page`-th REST query page of `objectType` served from now on (1 =
+   * the next; queryMore pages count) is followed by that same page again — its nextRecordsUrl names a
+   * new query locator at the page's own offset, as a query cursor re-created after a failover would.
+   */
+  repeatQueryPage(objectType: string, page = 1): void {
+    this.#repeats.push({ key: `query:${objectType.toLowerCase()}`, pagesBefore: page - 1 })
+  }
+
+  /** The same for Bulk 2.0 results of `objectType`: the Sforce-Locator after the page leads to it again, spelt anew. */
+  repeatBulkPage(objectType: string, page = 1): void {
+    this.#repeats.push({ key: `bulk:${objectType.toLowerCase()}`, pagesBefore: page - 1 })
+  }
+
+  /** repeatQueryPage and repeatBulkPage switches not yet spent. */
+  get pendingRepeats(): number {
+    return this.#repeats.length
+  }
+
+  /** @internal called once per page served; the replay's ordinal when this page is to come again. */
+  takeRepeat(key: string): number | undefined {
+    const pending = this.#repeats.find((candidate) => candidate.key === key.toLowerCase())
+    if (!pending) return undefined
+    if (pending.pagesBefore > 0) {
+      pending.pagesBefore -= 1
+      return undefined
+    }
+    this.#repeats = this.#repeats.filter((candidate) => candidate !== pending)
+    this.#replays += 1
+    return this.#replays
   }
 
   /** The next `times` Bulk 2.0 query jobs end in state Failed. */
@@ -405,27 +447,36 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
   }
 
   function query(compiled: CompiledQuery, includeDeleted: boolean, base: string, version: string, pageSize: number): FakeResponse {
-    const rows = runQuery(compiled, includeDeleted)
+    const rows = runQuery(withModstampWindowEarlier(compiled, state.modstampOverlapMs), includeDeleted)
     if (compiled.count) return json(200, { totalSize: rows.length, done: true, records: [] })
     // Salesforce materialises a query cursor: later pages show the data as it was at the first call.
     const records = rows.map((record) => apiRecord(compiled.table, compiled.fields, record, base))
-    if (records.length <= pageSize) return json(200, { totalSize: records.length, done: true, records })
-    const locator = state.nextCursorId()
-    state.cursors.set(locator, { records, version })
-    return json(200, { totalSize: records.length, done: false, nextRecordsUrl: `${base}/query/${locator}-${pageSize}`, records: records.slice(0, pageSize) })
+    return queryPage({ records, version, objectType: compiled.table.name }, undefined, 0, pageSize, base)
   }
 
   function queryMore(locator: string, offset: number, base: string): FakeResponse {
     const cursor = state.cursors.get(locator)
     if (!cursor || offset >= cursor.records.length) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator')
-    const pageSize = Math.min(state.queryPageSize, 2000)
-    const end = offset + pageSize
-    const page = cursor.records.slice(offset, end)
-    if (end >= cursor.records.length) {
-      state.cursors.delete(locator)
-      return json(200, { totalSize: cursor.records.length, done: true, records: page })
+    return queryPage(cursor, locator, offset, Math.min(state.queryPageSize, 2000), base)
+  }
+
+  /** The page of a materialised query at `offset`, with the nextRecordsUrl of what follows it (under `locator`, or a new one). */
+  function queryPage(cursor: Cursor, locator: string | undefined, offset: number, pageSize: number, base: string): FakeResponse {
+    const page = cursor.records.slice(offset, offset + pageSize)
+    const end = offset + page.length
+    const totalSize = cursor.records.length
+    if (page.length > 0 && state.takeRepeat(`query:${cursor.objectType}`) !== undefined) {
+      const again = state.nextCursorId()
+      state.cursors.set(again, cursor)
+      return json(200, { totalSize, done: false, nextRecordsUrl: `${base}/query/${again}-${offset}`, records: page })
     }
-    return json(200, { totalSize: cursor.records.length, done: false, nextRecordsUrl: `${base}/query/${locator}-${end}`, records: page })
+    if (end >= totalSize) {
+      if (locator !== undefined) state.cursors.delete(locator)
+      return json(200, { totalSize, done: true, records: page })
+    }
+    const next = locator ?? state.nextCursorId()
+    state.cursors.set(next, cursor)
+    return json(200, { totalSize, done: false, nextRecordsUrl: `${base}/query/${next}-${end}`, records: page })
   }
 
   /** getUpdated/getDeleted take whole minutes: seconds are ignored, as the SOAP docs say of these calls. */
@@ -501,7 +552,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
           columnDelimiter: delimiter,
         },
         query: compiled,
-        rows: runQuery(compiled, request.operation === 'queryAll'),
+        rows: runQuery(withModstampWindowEarlier(compiled, state.modstampOverlapMs), request.operation === 'queryAll'),
         polls: 0,
         fail: state.takeJobFailure(),
       }
@@ -557,7 +608,9 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
     const maxRecords = params.has('maxRecords') ? Number(params.get('maxRecords')) : state.bulkPageSize
     if (!Number.isInteger(maxRecords) || maxRecords < 1) return sfError(400, 'API_ERROR', `Invalid maxRecords: ${params.get('maxRecords')}`)
     const page = job.rows.slice(offset, offset + maxRecords)
-    const next = offset + page.length
+    const replay = page.length > 0 ? state.takeRepeat(`bulk:${job.query.table.name}`) : undefined
+    // A replayed page's locator is its own offset with leading zeros: the same place, a new spelling.
+    const next = replay === undefined ? offset + page.length : offset
     const delimiter = delimiters[String(job.info.columnDelimiter)] ?? ','
     const newline = job.info.lineEnding === 'CRLF' ? '\r\n' : '\n'
     const fields = job.query.fields
@@ -568,7 +621,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions): Promi
         'Content-Type': 'text/csv',
         'Sforce-NumberOfRecords': String(page.length),
         // Base64 of the next offset, like the opaque locators Salesforce hands out (MTAwMDA = "10000").
-        'Sforce-Locator': next < job.rows.length ? Buffer.from(String(next)).toString('base64url') : 'null',
+        'Sforce-Locator': next < job.rows.length || replay !== undefined ? Buffer.from(`${'0'.repeat(replay ?? 0)}${next}`).toString('base64url') : 'null',
       },
       body: lines.map((cells) => cells.join(delimiter) + newline).join(''),
     }

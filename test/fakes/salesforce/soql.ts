@@ -447,3 +447,26 @@ export function runQuery(query: CompiledQuery, includeDeleted: boolean): SObject
   rows = rows.slice(query.offset)
   return query.limit === undefined ? rows : rows.slice(0, query.limit)
 }
+
+/**
+ * The query with every datetime literal compared to SystemModstamp moved `ms` earlier: a changes
+ * window that restarts before the position the client asked for (state.modstampOverlapMs).
+ */
+export function withModstampWindowEarlier(query: CompiledQuery, ms: number): CompiledQuery {
+  const shift = (expression: Expression): Expression => {
+    switch (expression.kind) {
+      case 'and':
+      case 'or':
+        return { ...expression, left: shift(expression.left), right: shift(expression.right) }
+      case 'not':
+        return { ...expression, expression: shift(expression.expression) }
+      case 'compare':
+        return expression.field.name === 'SystemModstamp' && expression.literal.kind === 'datetime'
+          ? { ...expression, literal: { kind: 'datetime', value: expression.literal.value - ms } }
+          : expression
+      case 'in':
+        return expression
+    }
+  }
+  return ms === 0 || query.where === undefined ? query : { ...query, where: shift(query.where) }
+}

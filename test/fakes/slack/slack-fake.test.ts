@@ -271,6 +271,32 @@ describe('Slack fake: auth, request formats and the call log', () => {
   })
 })
 
+describe('Slack fake: paging and delivery switches', () => {
+  it('capPageSize shortens pages; repeatPage delivers one page twice under a new cursor, once; oldestOverlapSeconds widens the window', async () => {
+    const { state } = await start()
+    state.capPageSize('users.list', 4)
+    state.repeatPage('users.list', 2)
+    const ids: string[] = []
+    const cursors: string[] = []
+    for await (const page of client().paginate('users.list', { limit: 200 })) {
+      ids.push(...(body(page).members as { id: string }[]).map((member) => member.id))
+      cursors.push(String((page.response_metadata as { next_cursor?: string }).next_cursor))
+    }
+    const users = readExport<{ id: string }[]>('users.json').map((user) => user.id)
+    expect(ids).toEqual([...users.slice(0, 8), ...users.slice(4)])
+    expect(new Set(cursors).size).toBe(cursors.length)
+    expect(Buffer.from(cursors[1]!, 'base64').toString()).toBe(`user:${users[4]}~replay1`)
+    expect(state.pendingRepeats).toBe(0)
+
+    const channel = readExport<ExportChannel[]>('channels.json')[0]!
+    const messages = exportMessages(channel.name!).filter(isHistoryMessage)
+    const pivot = messages[messages.length - 3]!
+    expect((await client().conversations.history({ channel: channel.id, oldest: pivot.ts, limit: 999 })).messages).toHaveLength(2)
+    state.oldestOverlapSeconds = 10 * 365 * 86_400
+    expect((await client().conversations.history({ channel: channel.id, oldest: pivot.ts, limit: 999 })).messages).toHaveLength(messages.length)
+  })
+})
+
 describe('Slack fake: faults as the SDK sees them', () => {
   it('429 with Retry-After is honoured: rate_limited event, one wait, then the retry succeeds', async () => {
     const { state } = await start()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { SlackMessage, SlackUser } from '../../../src/connectors/slack/raw.ts'
+import { tsMinusSeconds } from '../../../src/connectors/slack/time.ts'
 import { compareTs, type ConversationKind, type FakeConversation, type SlackWorkspace } from './workspace.ts'
 
 /**
@@ -66,6 +67,12 @@ interface PendingFault {
   remaining: number
 }
 
+interface PendingRepeat {
+  method: string
+  /** Pages of the method still to serve before the one that is delivered twice. */
+  pagesBefore: number
+}
+
 export class SlackFakeState {
   readonly workspace: SlackWorkspace
   readonly tokens: Set<string>
@@ -76,7 +83,15 @@ export class SlackFakeState {
   latencyMs: number
   readonly clock: () => number
   readonly calls: CallRecord[] = []
+  /**
+   * Overlapping windows: conversations.history and conversations.replies answer as if `oldest` were
+   * this many seconds earlier, so a read hands out again messages the client's window had left behind.
+   */
+  oldestOverlapSeconds = 0
   private faults: PendingFault[] = []
+  private repeats: PendingRepeat[] = []
+  private replayCount = 0
+  private readonly pageSizeCaps = new Map<string, number>()
   private readonly lastThrottledCall = new Map<string, number>()
 
   constructor(options: SlackFakeOptions) {
@@ -103,6 +118,49 @@ export class SlackFakeState {
 
   clearFaults(): void {
     this.faults = []
+    this.repeats = []
+  }
+
+  /**
+   * Pages of `method` ('*' = every paged method) hold at most `size` items, whatever `limit` asks:
+   * Slack documents that a page may hold fewer than the limit. A way to make a listing many pages long.
+   */
+  capPageSize(method: string, size: number): void {
+    this.pageSizeCaps.set(method, size)
+  }
+
+  /**
+   * Duplicate delivery, once: the `page`-th page `method` serves from now on (1 = the next one) is
+   * followed by that same page again, because its `next_cursor` leads back to the page's start under a
+   * cursor never handed out before — what a cursor over a list that shifted, or a retried request
+   * whose first answer the client never saw, gives a client. Then the listing goes on as usual.
+   */
+  repeatPage(method: string, page = 1): void {
+    this.repeats.push({ method, pagesBefore: page - 1 })
+  }
+
+  /** repeatPage switches not yet spent (their page has not been served yet). */
+  get pendingRepeats(): number {
+    return this.repeats.length
+  }
+
+  /** @internal the page size for a call of `method` that asked for `limit`. */
+  pageSize(method: string, limit: number): number {
+    const cap = this.pageSizeCaps.get(method) ?? this.pageSizeCaps.get('*')
+    return cap === undefined ? limit : Math.min(cap, limit)
+  }
+
+  /** @internal called once per page `method` serves; a replay tag when this page is to come again. */
+  takeRepeat(method: string): string | undefined {
+    const pending = this.repeats.find((candidate) => candidate.method === method || candidate.method === '*')
+    if (!pending) return undefined
+    if (pending.pagesBefore > 0) {
+      pending.pagesBefore -= 1
+      return undefined
+    }
+    this.repeats = this.repeats.filter((candidate) => candidate !== pending)
+    this.replayCount += 1
+    return `~replay${this.replayCount}`
   }
 
   callsOf(method: string): CallRecord[] {
@@ -366,7 +424,7 @@ const methods: Record<string, Handler> = {
     const members = [...state.workspace.users.values()]
     const limit = optionalInt(params.limit) ?? 0
     if (limit <= 0 && params.cursor === undefined && members.length > state.usersListLimitRequiredOver) throw new SlackApiError('limit_required')
-    const page = pageByKey(members, (user) => user.id, 'user', params.cursor, limit > 0 ? limit : members.length)
+    const page = pageByKey(state, 'users.list', members, (user) => user.id, 'user', params.cursor, limit > 0 ? limit : members.length)
     return {
       accepted: ['users:read'],
       body: {
@@ -395,7 +453,7 @@ const methods: Record<string, Handler> = {
     const excludeArchived = booleanParam(params.exclude_archived)
     // Slack filters types and archived channels AFTER cutting the page: pages can be short, even
     // empty, while next_cursor is still set. Only the cursor says whether the list is over.
-    const page = pageByKey([...state.workspace.conversations.values()], (conversation) => conversation.id, 'team', params.cursor, clampLimit(params.limit, 100, 1000))
+    const page = pageByKey(state, 'conversations.list', [...state.workspace.conversations.values()], (conversation) => conversation.id, 'team', params.cursor, clampLimit(params.limit, 100, 1000))
     const channels = page.items
       .filter((conversation) => kinds.includes(conversation.kind) && !(excludeArchived && conversation.record.is_archived === true))
       .map((conversation) => presentConversation(state, conversation))
@@ -411,23 +469,24 @@ const methods: Record<string, Handler> = {
   'conversations.members': (state, params) => {
     const conversation = requireConversation(state, params)
     requireScopes(state, [readScopeOf[conversation.kind]])
-    const page = pageByKey(conversation.members, (id) => id, 'user', params.cursor, clampLimit(params.limit, 100, 1000))
+    const page = pageByKey(state, 'conversations.members', conversation.members, (id) => id, 'user', params.cursor, clampLimit(params.limit, 100, 1000))
     return { accepted: [readScopeOf[conversation.kind]], body: { ok: true, members: page.items, response_metadata: { next_cursor: page.nextCursor } } }
   },
 
   'conversations.history': (state, params) => {
     const conversation = requireConversation(state, params)
     requireScopes(state, [historyScopeOf[conversation.kind]])
-    const window = timeWindow(params)
+    const window = timeWindow(params, state.oldestOverlapSeconds)
     // History lists top-level messages and the thread_broadcast copies of replies, newest first.
     const candidates = conversation.messages
       .filter((message) => !message.thread_ts || message.thread_ts === message.ts || message.subtype === 'thread_broadcast')
       .filter(window)
       .reverse()
-    const limit = historyLimit(state, params.limit, 100, 999)
+    const limit = state.pageSize('conversations.history', historyLimit(state, params.limit, 100, 999))
     const start = cursorTsStart(params.cursor, candidates, (ts, cursorTs) => compareTs(ts, cursorTs) <= 0)
     const items = candidates.slice(start, start + limit)
     const next = candidates[start + limit]
+    const replay = items[0] === undefined ? undefined : state.takeRepeat('conversations.history')
     return {
       accepted: [historyScopeOf[conversation.kind]],
       body: {
@@ -435,11 +494,11 @@ const methods: Record<string, Handler> = {
         ...(params.oldest !== undefined ? { oldest: params.oldest } : {}),
         ...(params.latest !== undefined ? { latest: params.latest } : {}),
         messages: items,
-        has_more: next !== undefined,
+        has_more: next !== undefined || replay !== undefined,
         pin_count: 0,
         channel_actions_ts: null,
         channel_actions_count: 0,
-        response_metadata: { next_cursor: next ? encodeCursor(`next_ts:${next.ts.replace('.', '')}`) : '' },
+        response_metadata: { next_cursor: replay && items[0] ? encodeCursor(`next_ts:${items[0].ts.replace('.', '')}${replay}`) : next ? encodeCursor(`next_ts:${next.ts.replace('.', '')}`) : '' },
       },
     }
   },
@@ -452,7 +511,7 @@ const methods: Record<string, Handler> = {
     if (!message) throw new SlackApiError('thread_not_found')
     const threadTs = message.thread_ts ?? message.ts
     const parent = conversation.messages.find((candidate) => candidate.ts === threadTs) ?? message
-    const replies = conversation.messages.filter((candidate) => candidate.thread_ts === threadTs && candidate.ts !== threadTs).filter(timeWindow(params))
+    const replies = conversation.messages.filter((candidate) => candidate.thread_ts === threadTs && candidate.ts !== threadTs).filter(timeWindow(params, state.oldestOverlapSeconds))
     // The parent leads the first page whatever the window; later pages hold replies only.
     const sequence: SlackMessage[] = params.cursor === undefined ? [parent, ...replies] : replies
     const limit = historyLimit(state, params.limit, 1000, 1000)
@@ -585,10 +644,12 @@ function booleanParam(value: string | undefined): boolean {
 
 /**
  * oldest/latest bound the window exclusively unless inclusive is set; latest defaults to "now" in
- * Slack but to no bound here, so generated messages dated in the future stay visible.
+ * Slack but to no bound here, so generated messages dated in the future stay visible. `overlapSeconds`
+ * moves oldest earlier (state.oldestOverlapSeconds).
  */
-function timeWindow(params: Record<string, string>): (message: SlackMessage) => boolean {
-  const oldest = tsParam(params.oldest, 'invalid_ts_oldest')
+function timeWindow(params: Record<string, string>, overlapSeconds = 0): (message: SlackMessage) => boolean {
+  const asked = tsParam(params.oldest, 'invalid_ts_oldest')
+  const oldest = asked === undefined || overlapSeconds === 0 ? asked : tsMinusSeconds(asked, overlapSeconds)
   const latest = tsParam(params.latest, 'invalid_ts_latest')
   const inclusive = booleanParam(params.inclusive)
   return (message) => {
@@ -614,20 +675,33 @@ function encodeCursor(text: string): string {
   return Buffer.from(text).toString('base64')
 }
 
+/** The key a cursor names; a replay tag (state.repeatPage) after it only makes the cursor new. */
 function decodeCursor(cursor: string, prefix: string): string {
-  const text = /^[A-Za-z0-9+/]+=*$/.test(cursor) ? Buffer.from(cursor, 'base64').toString('utf8') : ''
+  const text = /^[A-Za-z0-9+/]+=*$/.test(cursor) ? Buffer.from(cursor, 'base64').toString('utf8').replace(/~replay\d+$/, '') : ''
   if (!text.startsWith(`${prefix}:`) || text.length === prefix.length + 1) throw new SlackApiError('invalid_cursor')
   return text.slice(prefix.length + 1)
 }
 
 /** Key-based pages: the cursor names the first item of the next page, like Slack's "user:U…" cursors. */
-function pageByKey<T>(items: readonly T[], keyOf: (item: T) => string, prefix: string, cursor: string | undefined, limit: number): { items: T[]; nextCursor: string } {
+function pageByKey<T>(
+  state: SlackFakeState,
+  method: string,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  prefix: string,
+  cursor: string | undefined,
+  asked: number,
+): { items: T[]; nextCursor: string } {
   let start = 0
   if (cursor !== undefined && cursor !== '') {
     const key = decodeCursor(cursor, prefix)
     start = items.findIndex((item) => keyOf(item) === key)
     if (start === -1) throw new SlackApiError('invalid_cursor')
   }
+  const limit = state.pageSize(method, asked)
+  const first = items[start]
+  const replay = first === undefined ? undefined : state.takeRepeat(method)
+  if (replay !== undefined && first !== undefined) return { items: items.slice(start, start + limit), nextCursor: encodeCursor(`${prefix}:${keyOf(first)}${replay}`) }
   const next = items[start + limit]
   return { items: items.slice(start, start + limit), nextCursor: next === undefined ? '' : encodeCursor(`${prefix}:${keyOf(next)}`) }
 }
