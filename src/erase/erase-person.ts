@@ -160,7 +160,7 @@ function scrubbedLinkColumn(target: ScrubTarget): RawBuilder<unknown> {
  * not inside a longer run of letters and digits (an id inside a longer id is another id). Spacing
  * inside a value may vary.
  */
-export function literalPattern(values: string[]): string {
+function literalPattern(values: string[]): string {
   const alternatives = [...new Set(values)]
     .filter((value) => value.trim() !== '')
     .sort((a, b) => b.length - a.length)
