@@ -28,7 +28,7 @@ export async function withConnectionRun<T>(
 ): Promise<T> {
   return deps.db.connection().execute(async (db) => {
     const settings = await ensureConnection(db, connection)
-    await lockConnection(db, connection.id, connection.parameter)
+    await lockConnection(db, connection.id, connection.parameter, `wait for it to finish, or use another ${connection.parameter}`)
     try {
       await abandonDeadRuns(db, connection.id, deps.clock.now())
       return await work({ ...deps, db }, settings)
@@ -48,10 +48,7 @@ export async function withEveryConnectionLocked<T>(deps: Deps, work: (db: Kysely
     const held: string[] = []
     try {
       for (const connection of connections) {
-        await lockConnection(db, connection.id, 'subject').catch((error: unknown) => {
-          if (!(error instanceof CgError)) throw error
-          throw new CgError(error.code, `${error.message.replace(/; wait for it.*$/, '')}; try again when it has finished`, { retryable: true, cause: error })
-        })
+        await lockConnection(db, connection.id, 'subject', 'try again when it has finished')
         held.push(connection.id)
       }
       return await work(db)
@@ -78,13 +75,14 @@ async function ensureConnection(db: Kysely<DB>, connection: { id: string; system
 
 const lockName = (connectionId: string) => `customer-graph:run:${connectionId}`
 
-async function lockConnection(db: Kysely<DB>, connectionId: string, parameter: string): Promise<void> {
+/** Takes the connection's lock, or stops with E_ALREADY_RUNNING naming the run that holds it and what to do (`advice`). */
+async function lockConnection(db: Kysely<DB>, connectionId: string, parameter: string, advice: string): Promise<void> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${lockName(connectionId)})) as locked`.execute(db)
   if (rows[0]?.locked) return
   const running = await db.selectFrom('sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'running').orderBy('id', 'desc').executeTakeFirst()
   throw new CgError(
     'E_ALREADY_RUNNING',
-    `connection "${connectionId}" is being imported or synced by another process${running ? ` (run ${running.id})` : ''}; wait for it to finish, or use another ${parameter}`,
+    `connection "${connectionId}" is being imported or synced by another process${running ? ` (run ${running.id})` : ''}; ${advice}`,
     { retryable: true, location: { parameter } },
   )
 }
