@@ -66,7 +66,11 @@ async function benchSize(deps: MeasureRunDeps, options: BenchOptions, size: numb
   process.stderr.write(`bench: ${formatSize(size)}: generating ${people.toLocaleString('en-US')} people\n`)
   const company = await generateCompany({ dir: companyDir, people, seed: options.seed })
   const records = Object.values(company.records).reduce((sum, count) => sum + count, 0)
-  const changed = await writeChangedSalesforce(companyDir, { contacts: company.records['salesforce/Contact'] ?? 0, wanted: Math.round(records / 100) })
+  const edit = { contacts: company.records['salesforce/Contact'] ?? 0, wanted: Math.round(records / 100) }
+  const changed = {
+    title: await writeChangedSalesforce(companyDir, { ...edit, change: 'title' }),
+    email: await writeChangedSalesforce(companyDir, { ...edit, change: 'email' }),
+  }
   try {
     const summaries: Summary[] = []
     for (const target of options.targets) {

@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { exportConnectors } from '../src/connectors/registry.ts'
@@ -187,6 +189,69 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     // Everyone else is where they were, under the same ids.
     for (const [record, entity] of after) expect(entity).toBe(before.get(record))
   })
+
+  it('re-resolves a changed record only when what resolution reads of it changed', { timeout: 120_000 }, async () => {
+    for (const system of ['workday', 'google', 'salesforce'] as const) await importSystem(system)
+    await runResolution(deps)
+    const before = await partition('person')
+    const entities = async () => (await sql<{ id: string; display_name: string | null }>`select id, display_name from entities order by id`.execute(store.db)).rows
+
+    // A later export where two contacts have a new title and modstamp: their edges are rebuilt, and
+    // not one record is re-resolved.
+    const contacts: string[][] = parse(await readFile(join(exportOf.salesforce, 'Contact.csv'), 'utf8'), { bom: true })
+    const header = contacts[0]!
+    const column = (name: string) => header.indexOf(name)
+    const [titled, renamed] = [contacts[1]!, contacts[2]!]
+    const entitiesBefore = await entities()
+    const retitled = contacts.map((row, index) => (index === 1 || index === 2 ? row.map((cell, at) => (at === column('Title') ? `${cell} (new)` : at === column('SystemModstamp') ? '2030-01-01T00:00:00.000Z' : cell)) : row))
+    const titles = await writeSalesforce('salesforce-retitled', retitled)
+    expect((await importSystem('salesforce', titles)).records.changed).toBe(2)
+    const onlyTitles = await runResolution(deps)
+    expect(onlyTitles.queued).toBe(2)
+    expect(onlyTitles.identityUnchanged).toBe(2)
+    expect(onlyTitles.person.scope).toBe(0)
+    expect(onlyTitles.organization.scope).toBe(0)
+    expect(await partition('person')).toEqual(before)
+    expect(await entities()).toEqual(entitiesBefore)
+    const { rows: titleRows } = await sql<{ title: string }>`
+      select c.data->>'title' as title from canonical_records c join source_records s on s.id = c.source_record_id
+      where s.source_id = ${titled[column('Id')]!} and c.kind = 'person'`.execute(store.db)
+    expect(titleRows[0]!.title).toMatch(/\(new\)$/)
+
+    // One of them renamed as well: it is re-resolved, and its entity shows the new name.
+    const withName = retitled.map((row, index) =>
+      index === 2 ? row.map((cell, at) => (at === column('FirstName') ? 'Zebedee' : at === column('Name') ? `Zebedee ${row[column('LastName')]}` : cell)) : row,
+    )
+    await importSystem('salesforce', await writeSalesforce('salesforce-renamed', withName))
+    const onlyName = await runResolution(deps)
+    expect(onlyName.queued).toBe(1)
+    expect(onlyName.identityUnchanged).toBe(0)
+    expect(onlyName.person.scope).toBeGreaterThan(0)
+    const { rows: shown } = await sql<{ display_name: string }>`
+      select e.display_name from entity_members m join entities e on e.id = m.entity_id join source_records s on s.id = m.source_record_id
+      where s.source_id = ${renamed[column('Id')]!} and m.entity_kind = 'person'`.execute(store.db)
+    expect(shown[0]!.display_name).toContain('Zebedee')
+
+    // Deleted, then back exactly as it was: the record is resolved into an entity again.
+    const withoutIt = withName.filter((_, index) => index !== 1)
+    await importSystem('salesforce', await writeSalesforce('salesforce-without', withoutIt))
+    await runResolution(deps)
+    const key = `salesforce|Contact|${titled[column('Id')]!}`
+    expect((await partition('person')).has(key)).toBe(false)
+    await importSystem('salesforce', await writeSalesforce('salesforce-back', withName))
+    const back = await runResolution(deps)
+    expect(back.identityUnchanged).toBe(0)
+    expect((await partition('person')).get(key)).toBe(before.get(key))
+  })
+
+  /** A copy of the Salesforce export with these Contact rows. */
+  async function writeSalesforce(name: string, contactRows: string[][]): Promise<string> {
+    const to = join(dir, name)
+    await mkdir(to, { recursive: true })
+    for (const file of await readdir(exportOf.salesforce)) if (file !== 'Contact.csv') await copyFile(join(exportOf.salesforce, file), join(to, file))
+    await writeFile(join(to, 'Contact.csv'), stringify(contactRows, { quoted: true }))
+    return to
+  }
 
   it('keys records as they land; a pass keys whatever landed without keys, and --rekey recomputes them all', { timeout: 120_000 }, async () => {
     for (const system of ['workday', 'google'] as const) await importSystem(system)

@@ -1,8 +1,9 @@
 /**
  * One benchmark run on a fresh database: the first import end to end (four systems landed, then one
  * resolution pass, each a child process under GNU time), the COPY baseline on the landed rows, the
- * re-import of the unchanged exports (recognised, not read) and their re-read (`--reread`), the import of a 1% change, resolution alone (`resolve --rekey`
- * over every record) and the lookup latency, in that order.
+ * re-import of the unchanged exports (recognised, not read) and their re-read (`--reread`), the import
+ * of a 1% change (titles, then emails of the same contacts), resolution alone (`resolve --rekey` over
+ * every record) and the lookup latency, in that order.
  */
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -12,6 +13,7 @@ import type { BuiltInSystem } from '../schema/database.ts'
 import type { Logger } from '../logger.ts'
 import type { BenchDatabase } from './bench-database.ts'
 import { measureCopyBaseline, type CopyBaseline } from './copy-baseline.ts'
+import type { ChangedExport, ContactChange } from './change-one-percent.ts'
 import { measureLatency, sampleQueries, type LatencyRow } from './lookup-latency.ts'
 import { runCliChild, type CliChildDeps } from './run-cli-child.ts'
 
@@ -26,10 +28,21 @@ export interface RunFigures {
   reimport: { ms: number; rowsWritten: number }
   /** The same exports with --reread: every record parsed, normalised, hashed and compared. */
   reread: { ms: number; rowsWritten: number }
-  incremental: { changed: number; ms: number; resolveMs: number }
+  /** 1% of contacts with a new title: nothing resolution reads changed. */
+  incremental: IncrementalFigures
+  /** The same contacts with a new email address too: each is resolved again with its scope. */
+  incrementalIdentity: IncrementalFigures
   resolveAll: { ms: number; peakRssMb: number }
   lookup: LatencyRow[]
   postgresVersion: string
+}
+
+export interface IncrementalFigures {
+  changed: number
+  ms: number
+  resolveMs: number
+  /** Records the resolution pass looked at (people and organisations). */
+  scope: number
 }
 
 export interface MeasureRunDeps {
@@ -41,8 +54,8 @@ export interface MeasureRunDeps {
 
 export interface RunInput {
   companyDir: string
-  /** The same company with 1% of its records changed in the Salesforce export. */
-  changed: { dir: string; changed: number }
+  /** The same company with 1% of its records changed in the Salesforce export, by kind of change. */
+  changed: Record<ContactChange, ChangedExport>
   queriesPerClass: number
 }
 
@@ -86,9 +99,19 @@ export async function measureRun(deps: MeasureRunDeps, database: BenchDatabase, 
   deps.note('re-read of the unchanged exports (--reread)')
   const reread = await unchanged(['--reread'])
 
-  deps.note(`incremental: ${input.changed.changed} changed contacts`)
-  const changedImport = await cli<ImportReport>(['import', 'salesforce', input.changed.dir, '--no-resolve'])
-  const changedResolve = await cli<ResolutionReport>(['resolve'])
+  const incremental = async (change: ContactChange): Promise<IncrementalFigures> => {
+    deps.note(`incremental: ${input.changed[change].changed} contacts with a new ${change}`)
+    const landed = await cli<ImportReport>(['import', 'salesforce', input.changed[change].dir, '--no-resolve'])
+    const resolvedAgain = await cli<ResolutionReport>(['resolve'])
+    return {
+      changed: landed.data.records.changed,
+      ms: landed.wallMs + resolvedAgain.wallMs,
+      resolveMs: resolvedAgain.wallMs,
+      scope: resolvedAgain.data.person.scope + resolvedAgain.data.organization.scope,
+    }
+  }
+  const titles = await incremental('title')
+  const emails = await incremental('email')
 
   deps.note('resolution alone: resolve --rekey')
   const all = await cli<ResolutionReport>(['resolve', '--rekey'])
@@ -113,11 +136,8 @@ export async function measureRun(deps: MeasureRunDeps, database: BenchDatabase, 
       copy,
       reimport,
       reread,
-      incremental: {
-        changed: changedImport.data.records.changed,
-        resolveMs: changedResolve.wallMs,
-        ms: changedImport.wallMs + changedResolve.wallMs,
-      },
+      incremental: titles,
+      incrementalIdentity: emails,
       resolveAll: { ms: all.wallMs, peakRssMb: all.peakRssMb },
       lookup,
       postgresVersion: rows[0]!.version.split(' on ')[0]!,

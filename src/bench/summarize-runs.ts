@@ -37,6 +37,10 @@ export interface Summary {
   incrementalChanged: number
   incrementalSeconds: number
   incrementalResolveSeconds: number
+  incrementalScope: number
+  incrementalIdentitySeconds: number
+  incrementalIdentityResolveSeconds: number
+  incrementalIdentityScope: number
   resolveAllSeconds: number
   resolveAllPeakRssMb: number
   lookup: { queryClass: QueryClass; queries: number; p50: number; p95: number; p99: number }[]
@@ -72,6 +76,10 @@ export function summarizeRuns(target: BenchTargetName, size: number, runs: RunFi
     incrementalChanged: median((run) => run.incremental.changed),
     incrementalSeconds: median((run) => run.incremental.ms / 1000),
     incrementalResolveSeconds: median((run) => run.incremental.resolveMs / 1000),
+    incrementalScope: median((run) => run.incremental.scope),
+    incrementalIdentitySeconds: median((run) => run.incrementalIdentity.ms / 1000),
+    incrementalIdentityResolveSeconds: median((run) => run.incrementalIdentity.resolveMs / 1000),
+    incrementalIdentityScope: median((run) => run.incrementalIdentity.scope),
     resolveAllSeconds: median((run) => run.resolveAll.ms / 1000),
     resolveAllPeakRssMb: max((run) => run.resolveAll.peakRssMb),
     lookup: classes.map((queryClass) => {

@@ -42,7 +42,7 @@ export function writeReport(input: ReportInput): string {
     '- **Import end to end**: `import <system> --no-resolve` for workday, google, salesforce and slack, then one `resolve` (parse → land → normalise → resolve → graph), as the README advises for large exports. Records/s counts the source records the imports read over the wall time of the five processes (Node start included).',
     '- **COPY baseline**: in the same database after the import, `create table copy_baseline (like source_records including all)` (same indexes and constraints) and a COPY of the landed rows into it: `psql \\copy` from a file on the server (psql\'s own timing), `COPY … FROM \'/dev/blob\'` in PGlite. Only the COPY in is timed.',
     '- **Re-import**: the same four exports again, then `resolve`; rows written = new + changed + deleted records + records queued for resolution.',
-    '- **Incremental 1%**: the Salesforce export again with 1% of the company\'s record count as edited contacts (title, modstamp), then `resolve`.',
+    '- **Incremental 1%**: the Salesforce export again with 1% of the company\'s record count as edited contacts, then `resolve`: first a new title and modstamp (nothing resolution reads: only the records\' edges are rebuilt), then a new email address for the same contacts (each is resolved again with every record it may link to). Scope = records the pass looked at.',
     '- **Resolution alone**: `resolve --rekey`, every record keyed and resolved again.',
     `- **Lookup**: \`lookupCustomer\` for ${input.options.queriesPerClass} sampled queries per class (src/bench/lookup-latency.ts) after 20 warm-up calls; server: a pool with 4 concurrent callers; embedded: one caller (PGlite runs one query at a time).`,
     '',
@@ -67,7 +67,8 @@ export function writeReport(input: ReportInput): string {
     row('**ratio first import ÷ re-import**', (s) => `**${ratio(s.reimportSpeedup)}×**`)
     row('re-read unchanged (`--reread`, every record compared): time, rows written', (s) => `${sec(s.rereadSeconds)}, ${int(s.rereadRowsWritten)}`)
     row('ratio first import ÷ re-read', (s) => `${ratio(s.rereadSpeedup)}×`)
-    row('incremental 1%: changed records, time (of which resolve)', (s) => `${int(s.incrementalChanged)}, ${sec(s.incrementalSeconds)} (${sec(s.incrementalResolveSeconds)})`)
+    row('incremental 1%, new titles: changed records, time (of which resolve), scope', (s) => `${int(s.incrementalChanged)}, ${sec(s.incrementalSeconds)} (${sec(s.incrementalResolveSeconds)}), ${int(s.incrementalScope)}`)
+    row('incremental 1%, new emails: time (of which resolve), scope', (s) => `${sec(s.incrementalIdentitySeconds)} (${sec(s.incrementalIdentityResolveSeconds)}), ${int(s.incrementalIdentityScope)}`)
     row('resolution alone (`resolve --rekey`): time, peak RSS', (s) => `${sec(s.resolveAllSeconds)}, ${int(s.resolveAllPeakRssMb)} MB`)
     lines.push('', `Lookup latency, ms (p50 / p95 / p99):`, '')
     lines.push(`| query | ${rows.map(sizeLabel).join(' | ')} |`, `| --- |${rows.map(() => ' ---: |').join('')}`)

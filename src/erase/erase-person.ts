@@ -90,7 +90,8 @@ async function eraseTrace(trx: Kysely<DB>, trace: PersonTrace, now: Date): Promi
     if (count > 0) scrubbed[target.table] = count
   }
   await sql`insert into resolution_pending (source_record_id)
-    select id from source_records where id = any(${namingIds}::bigint[]) on conflict do nothing`.execute(trx)
+    select id from source_records where id = any(${namingIds}::bigint[])
+    on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
 
   const after = await countTableRows(trx)
   const deleted: ErasureReceipt['deleted'] = {}

@@ -41,12 +41,14 @@ export async function inferDeletions(
   await sql`
     with deleted as (
     update source_records s
-    set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId}
+    set deleted_at = ${options.now}, deletion_evidence = ${evidence}::jsonb, last_changed_at = ${options.now}, last_run_id = ${runId},
+      resolution_signature = null
     where s.system = ${system} and s.connection_id = ${connectionId} and s.object_type = ${objectType} and s.deleted_at is null and not s.inferred
       and not exists (
         select 1 from import_seen i where i.run_id = ${runId} and i.object_type = s.object_type and i.source_id = s.source_id
       )
     returning s.id)
-    insert into resolution_pending (source_record_id) select id from deleted on conflict do nothing`.execute(trx)
+    insert into resolution_pending (source_record_id) select id from deleted
+    on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
   return { ...decision, applied: true }
 }

@@ -3,7 +3,8 @@ import type { NormalizeIssue, RawRecord, RejectedInput, SourceLocation } from '.
 import type { CanonicalRecord } from '../schema/canonical.ts'
 import { storableJson, storableText } from './storable.ts'
 import type { DB, SystemName } from '../schema/database.ts'
-import { keyRecord } from '../resolve/record-keys.ts'
+import { identitySignature } from '../resolve/identity-signature.ts'
+import { keyRecord, type KeyedEntity } from '../resolve/record-keys.ts'
 import { replaceKeys } from '../resolve/store/write-keys.ts'
 
 /** A raw record made ready to land: payload sanitised, hashed and normalised. */
@@ -92,13 +93,14 @@ export async function landPage(trx: Transaction<DB>, page: PageToLand, now: Date
     }
   }
 
-  const ids = await upsertRecords(trx, page, toWrite, now)
+  const identities = identify(page.system, toWrite)
+  const ids = await upsertRecords(trx, page, toWrite, identities, now)
   // Only records that existed before have canonical records and keys to replace.
   const rewritten = [...ids].flatMap(([key, id]) => (existing.has(key) ? [id] : []))
   await replaceCanonicalRecords(trx, toWrite, ids, rewritten)
   await deriveActivities(trx, ids)
-  await writeResolutionKeys(trx, page.system, toWrite, ids, rewritten)
-  await queueForResolution(trx, ids)
+  await writeResolutionKeys(trx, identities, ids, rewritten)
+  await queueForResolution(trx, ids, (key) => existing.get(key)?.resolution_signature !== identities.get(key)!.signature)
   if (toRefresh.length > 0) {
     await sql`update source_records set last_seen_at = ${now}, last_run_id = ${page.runId}
       where id = any(${toRefresh}::bigint[])`.execute(trx)
@@ -183,19 +185,37 @@ interface ExistingRecord {
   deleted: boolean
   inferred: boolean
   last_seen_at: Date
+  resolution_signature: string | null
+}
+
+/** What resolution reads of a record: its keyed person and organisation, and their signature. */
+interface Identity {
+  keyed: KeyedEntity[]
+  signature: string
+}
+
+function identify(system: SystemName, records: PreparedRecord[]): Map<string, Identity> {
+  const identities = new Map<string, Identity>()
+  for (const record of records) {
+    const ref = { system, objectType: record.raw.objectType, sourceId: record.raw.sourceId }
+    const keyed = keyRecord(ref, record.canonical, record.raw.deleted !== undefined)
+    identities.set(keyOf(record.raw), { keyed, signature: identitySignature(keyed) })
+  }
+  return identities
 }
 
 async function selectExisting(trx: Transaction<DB>, connectionId: string, records: PreparedRecord[]): Promise<Map<string, ExistingRecord>> {
   if (records.length === 0) return new Map()
   const keys = records.map((record) => ({ object_type: record.raw.objectType, source_id: record.raw.sourceId }))
   const { rows } = await sql<ExistingRecord>`
-    select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.inferred, s.last_seen_at
+    select s.id, s.object_type, s.source_id, s.content_hash, s.deleted_at is not null as deleted, s.inferred, s.last_seen_at,
+      s.resolution_signature
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(object_type text, source_id text)
     join source_records s on s.connection_id = ${connectionId} and s.object_type = k.object_type and s.source_id = k.source_id`.execute(trx)
   return new Map(rows.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row]))
 }
 
-async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: PreparedRecord[], now: Date): Promise<Map<string, number>> {
+async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: PreparedRecord[], identities: Map<string, Identity>, now: Date): Promise<Map<string, number>> {
   if (records.length === 0) return new Map()
   const rows = records.map(({ raw, hash, issues }) => ({
     object_type: raw.objectType,
@@ -207,16 +227,20 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
     deletion_evidence: raw.deleted ? { reason: raw.deleted.reason, run_id: page.runId } : null,
     normalize_issues: issues.length > 0 ? issues : null,
     inferred: raw.inferred ?? false,
+    resolution_signature: identities.get(keyOf(raw))!.signature,
   }))
   // A record deleted earlier keeps its first deletion time and evidence; one that reappears is live again.
   const { rows: landed } = await sql<{ id: number; object_type: string; source_id: string }>`
     insert into source_records (system, object_type, source_id, connection_id, payload, content_hash, source_updated_at,
-      first_seen_at, last_seen_at, last_changed_at, first_run_id, last_run_id, provenance, deleted_at, deletion_evidence, normalize_issues, inferred)
+      first_seen_at, last_seen_at, last_changed_at, first_run_id, last_run_id, provenance, deleted_at, deletion_evidence, normalize_issues, inferred,
+      resolution_signature)
     select ${page.system}, r.object_type, r.source_id, ${page.connectionId}, r.payload, r.content_hash, r.source_updated_at,
       ${now}, ${now}, ${now}, ${page.runId}, ${page.runId}, r.provenance,
-      case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues, r.inferred
+      case when r.deletion_evidence is null then null else ${now}::timestamptz end, r.deletion_evidence, r.normalize_issues, r.inferred,
+      r.resolution_signature
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(object_type text, source_id text, payload jsonb,
-      content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb, inferred boolean)
+      content_hash text, source_updated_at timestamptz, provenance jsonb, deletion_evidence jsonb, normalize_issues jsonb, inferred boolean,
+      resolution_signature text)
     on conflict (connection_id, object_type, source_id) do update set
       payload = excluded.payload,
       content_hash = excluded.content_hash,
@@ -229,7 +253,8 @@ async function upsertRecords(trx: Transaction<DB>, page: PageToLand, records: Pr
       deletion_evidence = case when excluded.deleted_at is null then null
                                else coalesce(source_records.deletion_evidence, excluded.deletion_evidence) end,
       normalize_issues = excluded.normalize_issues,
-      inferred = excluded.inferred
+      inferred = excluded.inferred,
+      resolution_signature = excluded.resolution_signature
     returning id, object_type, source_id`.execute(trx)
   return new Map(landed.map((row) => [keyOf({ objectType: row.object_type, sourceId: row.source_id }), row.id]))
 }
@@ -259,23 +284,23 @@ async function replaceCanonicalRecords(trx: Transaction<DB>, records: PreparedRe
 }
 
 /** The keys resolution will look the written records up by, computed from the canonical records in hand. */
-async function writeResolutionKeys(trx: Transaction<DB>, system: SystemName, records: PreparedRecord[], ids: Map<string, number>, rewritten: number[]): Promise<void> {
+async function writeResolutionKeys(trx: Transaction<DB>, identities: Map<string, Identity>, ids: Map<string, number>, rewritten: number[]): Promise<void> {
   if (ids.size === 0) return
-  const keyed = records.flatMap((record) => {
-    const id = ids.get(keyOf(record.raw))
-    if (id === undefined) return []
-    const ref = { system, objectType: record.raw.objectType, sourceId: record.raw.sourceId }
-    return keyRecord(ref, record.canonical, record.raw.deleted !== undefined).map((entity) => ({ id, kind: entity.kind, keys: entity.keys }))
-  })
+  const keyed = [...ids].flatMap(([key, id]) => identities.get(key)!.keyed.map((entity) => ({ id, kind: entity.kind, keys: entity.keys })))
   await replaceKeys(trx, rewritten, keyed)
 }
 
-/** Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. */
-async function queueForResolution(trx: Transaction<DB>, ids: Map<string, number>): Promise<void> {
+/**
+ * Written records wait for resolution; queued in the page's transaction, so no hand-off is lost. A
+ * record whose identity signature is the one it had only has its edges rebuilt; queued twice, it is
+ * re-resolved if either write changed its identity.
+ */
+async function queueForResolution(trx: Transaction<DB>, ids: Map<string, number>, identityChanged: (key: string) => boolean): Promise<void> {
   if (ids.size === 0) return
-  await sql`insert into resolution_pending (source_record_id)
-    select unnest(${[...ids.values()]}::bigint[])
-    on conflict do nothing`.execute(trx)
+  const keys = [...ids.keys()]
+  await sql`insert into resolution_pending (source_record_id, identity_changed)
+    select * from unnest(${keys.map((key) => ids.get(key)!)}::bigint[], ${keys.map(identityChanged)}::boolean[])
+    on conflict (source_record_id) do update set identity_changed = resolution_pending.identity_changed or excluded.identity_changed`.execute(trx)
 }
 
 async function insertRejects(trx: Transaction<DB>, page: PageToLand, rejects: RejectedInput<SourceLocation>[]): Promise<void> {

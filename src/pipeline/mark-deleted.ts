@@ -20,12 +20,13 @@ export async function markDeleted(
       update source_records s
       set deleted_at = ${options.now},
           deletion_evidence = jsonb_strip_nulls(jsonb_build_object('reason', d.reason, 'run_id', ${options.runId}::bigint, 'source_deleted_at', d.deleted_at)),
-          last_changed_at = ${options.now}, last_run_id = ${options.runId}
+          last_changed_at = ${options.now}, last_run_id = ${options.runId}, resolution_signature = null
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(object_type text, source_id text, reason text, deleted_at text)
       where s.system = ${options.system} and s.connection_id = ${options.connectionId}
         and s.object_type = d.object_type and s.source_id = d.source_id and s.deleted_at is null
       returning s.id),
-    queued as (insert into resolution_pending (source_record_id) select id from gone on conflict do nothing)
+    queued as (insert into resolution_pending (source_record_id) select id from gone
+      on conflict (source_record_id) do update set identity_changed = true)
     select count(*)::int as count from gone`.execute(trx)
   return marked[0]?.count ?? 0
 }

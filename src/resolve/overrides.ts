@@ -45,7 +45,8 @@ export async function recordOverride(db: Kysely<DB>, request: OverrideRequest): 
       .executeTakeFirstOrThrow()
     const queued = JSON.stringify([first.recordId, ...(second ? [second.recordId] : [])])
     await sql`insert into resolution_pending (source_record_id)
-      select value::bigint from jsonb_array_elements_text(${queued}::jsonb) on conflict do nothing`.execute(trx)
+      select value::bigint from jsonb_array_elements_text(${queued}::jsonb)
+      on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
     return { id: row.id, action: request.action, kind: first.kind, record: first.ref, other: second?.ref ?? null }
   })
 }

@@ -37,6 +37,8 @@ export interface KindReport {
 export interface ResolutionReport {
   /** Queued records taken by this pass. */
   queued: number
+  /** Of those, records changed only in what resolution does not read: their edges were rebuilt, nothing re-resolved. */
+  identityUnchanged: number
   /** Milliseconds spent refreshing the queued records' keys. */
   keysMs: number
   person: KindReport
@@ -92,17 +94,20 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
     await sql`drop table if exists resolve_queue`.execute(trx)
-    await sql`create temp table resolve_queue (source_record_id bigint primary key) on commit drop`.execute(trx)
+    // identity_changed: false when resolution reads the record as before (see identity-signature.ts):
+    // it seeds no scope, and only its edges are rebuilt.
+    await sql`create temp table resolve_queue (source_record_id bigint primary key, identity_changed boolean not null) on commit drop`.execute(trx)
     await sql`drop table if exists resolve_touched`.execute(trx)
     await sql`create temp table resolve_touched (source_record_id bigint primary key) on commit drop`.execute(trx)
-    const { rows } = await sql<{ queued: number }>`
-      with taken as (delete from resolution_pending returning source_record_id),
-      queued as (insert into resolve_queue select source_record_id from taken returning 1)
-      select count(*)::int as queued from queued`.execute(trx)
+    const { rows } = await sql<{ queued: number; unchanged: number }>`
+      with taken as (delete from resolution_pending returning source_record_id, identity_changed),
+      queued as (insert into resolve_queue select source_record_id, identity_changed from taken returning identity_changed)
+      select count(*)::int as queued, count(*) filter (where not identity_changed)::int as unchanged from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
+    const identityUnchanged = rows[0]?.unchanged ?? 0
     if (rekey) {
-      await sql`insert into resolve_queue select distinct source_record_id from canonical_records
-        where kind in ('person', 'organization') on conflict do nothing`.execute(trx)
+      await sql`insert into resolve_queue select distinct source_record_id, true from canonical_records
+        where kind in ('person', 'organization') on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
     }
     await sql`analyze resolve_queue`.execute(trx)
     const keysStarted = performance.now()
@@ -110,7 +115,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const keysMs = Math.round(performance.now() - keysStarted)
     if (large) await sql`analyze resolution_keys`.execute(trx)
     const now = deps.clock.now()
-    const firstPass = await everyRecordQueued(trx, queued)
+    const firstPass = await everyRecordQueued(trx, queued - identityUnchanged)
     await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
     const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
@@ -130,14 +135,15 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const graph = await buildGraph(trx, now, { firstPass })
     // The lookup reads these next; autovacuum may take minutes to give them statistics.
     if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
-    return { queued, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
+    return { queued, identityUnchanged, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
 }
 
 /**
- * Whether this pass takes every record landed (the first pass after an import of everything, or over
- * a database that was never resolved): then no record outside the queue can depend on what the pass
- * changes, and the searches for such records are skipped (they would find only queued ones).
+ * Whether this pass re-resolves every record landed (the first pass after an import of everything, or
+ * over a database that was never resolved): then no record outside the scope can depend on what the
+ * pass changes, and the searches for such records are skipped (they would find only queued ones).
+ * `queued`: the queued records whose identity changed (the others seed no scope).
  */
 async function everyRecordQueued(trx: Transaction<DB>, queued: number): Promise<boolean> {
   if (queued === 0) return false

@@ -81,6 +81,7 @@ export interface SourceRecordsTable {
   deletion_evidence: Json | null
   normalize_issues: Json | null
   inferred: Generated<boolean>
+  resolution_signature: string | null
 }
 
 export interface CanonicalRecordsTable {
@@ -227,6 +228,7 @@ export interface ResolutionKeysTable {
 export interface ResolutionPendingTable {
   source_record_id: number
   queued_at: DefaultTimestamp
+  identity_changed: Generated<boolean>
 }
 
 export interface MatchOverridesTable {

@@ -74,7 +74,9 @@ export function formatResolution(report: ResolutionReport): string {
     ].join('\n')
   }
   return [
-    `resolution of ${number(report.queued)} queued record(s) in ${(report.durationMs / 1000).toFixed(1)}s`,
+    `resolution of ${number(report.queued)} queued record(s) in ${(report.durationMs / 1000).toFixed(1)}s${
+      report.identityUnchanged > 0 ? ` (${number(report.identityUnchanged)} changed only in what resolution ignores)` : ''
+    }`,
     kind('people', report.person),
     kind('organisations', report.organization),
     `  graph: ${number(report.graph.conversations.created)} new conversation(s); edges rebuilt: ${

@@ -65,8 +65,8 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
     with seeds as (
       insert into resolve_scope (source_record_id, round)
       select q.source_record_id, 0 from resolve_queue q
-      where exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id and k.entity_kind = ${kind})
-         or exists (select 1 from entity_members m where m.source_record_id = q.source_record_id and m.entity_kind = ${kind})
+      where q.identity_changed and (exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id and k.entity_kind = ${kind})
+         or exists (select 1 from entity_members m where m.source_record_id = q.source_record_id and m.entity_kind = ${kind}))
       union
       select source_record_id, 0 from resolve_dependents where entity_kind = ${kind}
       returning 1)
