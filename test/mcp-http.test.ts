@@ -93,4 +93,32 @@ describe.each(databaseTargets())('MCP over Streamable HTTP on the $name database
     expect(stream.status).toBe(405)
     expect(stream.headers.get('allow')).toBe('POST')
   })
+
+  it('refuses a call from a web page on another host (DNS rebinding), answers pages on this machine and agents without an Origin', async () => {
+    const initialize = (origin?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(origin ? { origin } : {}) },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }),
+      })
+    for (const origin of ['http://evil.example', 'https://localhost.evil.example', 'null']) {
+      const refused = await initialize(origin)
+      expect(refused.status, origin).toBe(403)
+      expect(JSON.stringify(await refused.json())).not.toContain('customer-graph')
+    }
+    for (const origin of [undefined, 'http://localhost:5173', 'http://127.0.0.1:8080']) expect((await initialize(origin)).status, origin).toBe(200)
+  })
+
+  it('answers a web page on a host the server was told to allow', async () => {
+    const deps: Deps = { db: store.db, clock: { now: () => new Date() }, logger: createLogger('silent') }
+    const app = new Hono().all('/mcp', (c) => handleMcpRequest(c.req.raw, deps, AGENT, { allowedOrigins: ['agent.example.com'] }))
+    const call = (origin: string) =>
+      app.request('/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', origin },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }),
+      })
+    expect((await call('https://agent.example.com')).status).toBe(200)
+    expect((await call('https://other.example.com')).status).toBe(403)
+  })
 })

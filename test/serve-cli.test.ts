@@ -127,9 +127,19 @@ describe.each(databaseTargets())('customer-graph serve on the $name database', (
   it('serves the MCP tools over Streamable HTTP at /mcp to a bearer token, audited as mcp', async () => {
     const created = await runCliProcess(['token', 'create', '--name', 'agent', '--scopes', 'lookup', '--json'], { cwd, env })
     const { token } = JSON.parse(created.stdout) as { token: string }
-    const served = await serve([], cwd, env)
+    const served = await serve(['--allow-origin', 'agent.example.com'], cwd, env)
     try {
       const endpoint = new URL('/mcp', served.endpoint)
+      // A web page may call only from this machine or from a host --allow-origin names.
+      const fromPage = (origin: string) =>
+        fetch(endpoint, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, origin, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+        })
+      expect((await fromPage('https://evil.example')).status).toBe(403)
+      expect((await fromPage('https://agent.example.com')).status).not.toBe(403)
+      expect((await fromPage('http://localhost:3000')).status).not.toBe(403)
       await expect(new McpClient({ name: 'no-token', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(endpoint))).rejects.toThrow()
       const client = new McpClient({ name: 'agent', version: '1.0.0' })
       await client.connect(new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }))

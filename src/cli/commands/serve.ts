@@ -1,3 +1,4 @@
+import { localhostAllowedOrigins } from '@modelcontextprotocol/server'
 import { InvalidArgumentError, type Command } from 'commander'
 import { prepareToServe } from '../../db/reader-role.ts'
 import { systemClock } from '../../deps.ts'
@@ -14,6 +15,7 @@ interface ServeFlags {
   port: number
   host: string
   rateLimit?: RateLimit
+  allowOrigin?: string[]
 }
 
 export const serveCommand: CliCommand = {
@@ -28,6 +30,7 @@ export const serveCommand: CliCommand = {
         if (!limit) throw new InvalidArgumentError('expected requests per minute, such as 120/min')
         return limit
       })
+      .option('--allow-origin <hostname...>', 'web pages on these hosts may call /mcp from a browser (default: localhost only; agents that are not browsers send no Origin and are not affected)')
       .addHelpText('after', '\nEvery route but /healthz and /openapi.json needs "Authorization: Bearer <token>" (customer-graph token create).'),
 
   run: async (context, args) => {
@@ -39,7 +42,7 @@ export const serveCommand: CliCommand = {
       const deps = { db: database.db, clock: systemClock, logger }
       const app = createHttpApp(deps, {
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
-        mcp: (request, principal) => handleMcpRequest(request, deps, principal),
+        mcp: (request, principal) => handleMcpRequest(request, deps, principal, flags.allowOrigin ? { allowedOrigins: [...localhostAllowedOrigins(), ...flags.allowOrigin] } : {}),
       })
       const server = await startHttpServer(app.fetch, { port: flags.port, host: flags.host })
       // `endpoint`, not `url`: the logger redacts every `url` field, since database URLs carry passwords.
