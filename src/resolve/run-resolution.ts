@@ -133,10 +133,22 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     const person = await resolveKind(trx, reader, 'person', people, now, options.onProgress)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now, { firstPass })
+    await mergeNamePendingList(trx)
     // The lookup reads these next; autovacuum may take minutes to give them statistics.
     if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
     return { queued, identityUnchanged, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
+}
+
+/**
+ * Entity names go into the trigram index's pending list, which is fast to fill but scanned linearly by
+ * every fuzzy lookup (it made the planner scan every entity): merged into the index before the pass
+ * commits, so a lookup after the pass finds it empty. Only the index's owner may merge it; a pass run
+ * by another role leaves that to autovacuum.
+ */
+async function mergeNamePendingList(trx: Transaction<DB>): Promise<void> {
+  await sql`select gin_clean_pending_list(c.oid) from pg_class c
+    where c.oid = 'entities_display_name_trgm_idx'::regclass and pg_has_role(c.relowner, 'USAGE')`.execute(trx)
 }
 
 /**
