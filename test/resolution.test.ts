@@ -250,6 +250,32 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     expect((await partition('person')).get(key)).toBe(before.get(key))
   })
 
+  it('closes a large scope from every record’s components: the same scope and entities as growing it round by round', { timeout: 120_000 }, async () => {
+    const contacts: string[][] = parse(await readFile(join(exportOf.salesforce, 'Contact.csv'), 'utf8'), { bom: true })
+    const email = contacts[0]!.indexOf('Email')
+    const changed = contacts.map((row, index) => (index > 0 && index % 10 === 0 && row[email] ? row.map((cell, at) => (at === email ? `new.${cell}` : cell)) : row))
+    const newEmails = await writeSalesforce('salesforce-new-emails', changed)
+    // The same history twice, the last pass closing its scope one way, then the other.
+    const incremental = async (wholeScopeAbove: number) => {
+      await truncateAll(store.db)
+      for (const system of ['workday', 'google', 'salesforce'] as const) await importSystem(system)
+      await runResolution(deps)
+      await importSystem('salesforce', newEmails)
+      const report = await runResolution(deps, { wholeScopeAbove })
+      return { report, shape: shape(await partition('person')) }
+    }
+    const whole = await incremental(0)
+    const grown = await incremental(Number.MAX_SAFE_INTEGER)
+    const { rows: people } = await sql<{ n: number }>`select count(distinct source_record_id)::int as n from resolution_keys where entity_kind = 'person'`.execute(store.db)
+    expect(whole.report.person.scope).toBeGreaterThan(whole.report.queued)
+    expect(whole.report.person.scope).toBeLessThan(people[0]!.n)
+    expect(whole.report.person.scope).toBe(grown.report.person.scope)
+    expect(whole.shape).toEqual(grown.shape)
+    // And both are what a full run gives.
+    await runResolution(deps, { rekey: true })
+    expect(shape(await partition('person'))).toEqual(whole.shape)
+  })
+
   /** A copy of the Salesforce export with these Contact rows. */
   async function writeSalesforce(name: string, contactRows: string[][]): Promise<string> {
     const to = join(dir, name)

@@ -16,7 +16,7 @@ import type { OrganizationRecord, PersonRecord } from './resolvable.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
-import { buildScope, collectDependents, findComponents } from './store/resolution-scope.ts'
+import { buildScope, collectDependents, findComponents, keepSeededComponents } from './store/resolution-scope.ts'
 import { StatementPipeline } from './store/statement-pipeline.ts'
 import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
 
@@ -78,6 +78,8 @@ export interface ResolutionOptions {
    * What is read is the same: the pass writes no record it reads, and no batch reads another's.
    */
   concurrentReads?: boolean
+  /** A scope growing past this many records takes every record and keeps the components with a seed (see resolution-scope.ts). */
+  wholeScopeAbove?: number
   onProgress?: (progress: ResolutionProgress) => void
 }
 
@@ -119,7 +121,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
     const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
-    const organization = await resolveKind(trx, reader, 'organization', organizations, now, options.onProgress)
+    const organization = await resolveKind(trx, reader, 'organization', organizations, now, options)
     await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
     await buildOrganizationTokens(trx)
     // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
@@ -130,7 +132,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
         return createPersonStrategy(await loadOrganizationContext(trx, hints))
       },
     }
-    const person = await resolveKind(trx, reader, 'person', people, now, options.onProgress)
+    const person = await resolveKind(trx, reader, 'person', people, now, options)
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now, { firstPass })
     await mergeNamePendingList(trx)
@@ -170,8 +172,9 @@ async function resolveKind<Data, Features>(
   kind: ResolvedKind,
   strategy: KindStrategy<Data, Features>,
   now: Date,
-  onProgress?: (progress: ResolutionProgress) => void,
+  options: Pick<ResolutionOptions, 'onProgress' | 'wholeScopeAbove'>,
 ): Promise<KindReport> {
+  const { onProgress, wholeScopeAbove } = options
   const report: KindReport = {
     scope: 0,
     components: 0,
@@ -188,11 +191,13 @@ async function resolveKind<Data, Features>(
     timings[stage] += Math.round(now - mark)
     mark = now
   }
-  report.scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock })
-  await sql`insert into resolve_touched select source_record_id from resolve_scope on conflict do nothing`.execute(trx)
+  const scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock, ...(wholeScopeAbove === undefined ? {} : { wholeAbove: wholeScopeAbove }) })
   lap('scope')
-  if (report.scope === 0) return report
-  const { ids, order, starts } = await findComponents(trx, kind)
+  if (scope.size === 0) return report
+  const all = await findComponents(trx, kind)
+  const { ids, order, starts } = scope.whole ? await keepSeededComponents(trx, all) : all
+  report.scope = order.length
+  await sql`insert into resolve_touched select source_record_id from resolve_scope on conflict do nothing`.execute(trx)
   lap('components')
   report.components = starts.length - 1
   for (let c = 0; c < report.components; c++) report.largestComponent = Math.max(report.largestComponent, starts[c + 1]! - starts[c]!)

@@ -4,7 +4,10 @@
  * The scope starts from the queued records of an entity kind and grows until it is closed: every
  * record sharing a usable key with a record in scope, every record of an entity a record in scope
  * belonged to, and every record a link override ties to one. Resolving a closed scope gives the same
- * entities a full run would, whatever the order the records arrived in.
+ * entities a full run would, whatever the order the records arrived in. The closed scope is the union
+ * of the components that hold a seed: once it grows large, it is cheaper to split every record of the
+ * kind into components at once and keep those (a 1% change at a million records reaches most of them
+ * through common family names, round after round).
  *
  * The components are found with a union–find over typed arrays, fed by key groups streamed from the
  * database in key order: memory is a few bytes per record in scope, never the records themselves.
@@ -20,7 +23,22 @@ export interface ScopeOptions {
   kind: ResolvedKind
   /** Blocking keys held by more records than this join nothing (see ResolutionStrategy.maxBlock). */
   maxBlock: number
+  /** Past this many records, a scope still growing takes every record of the kind (see Scope.whole). */
+  wholeAbove?: number
 }
+
+export interface Scope {
+  /** Records in resolve_scope. */
+  size: number
+  /**
+   * resolve_scope holds every record of the kind, the seeds at round 0: the components without a seed
+   * are to be dropped (keepSeededComponents) before anything is resolved.
+   */
+  whole: boolean
+}
+
+/** Scope size from which growing it round by round costs more than splitting every record. */
+const WHOLE_ABOVE = 20_000
 
 /**
  * Records whose comparison draws on organisation data that this pass changes: people whose account,
@@ -53,9 +71,10 @@ export async function collectDependents(trx: Transaction<DB>, options: { organiz
 /** Below this many seeds a pass is incremental without counting the kind's records (a scan at scale). */
 const SMALL_SEEDS = 10_000
 
-/** Fills temp tables resolve_scope (the closed scope) and resolve_big_blocks; returns the scope size. */
-export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): Promise<number> {
+/** Fills temp tables resolve_scope (the closed scope, or every record of the kind) and resolve_big_blocks. */
+export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): Promise<Scope> {
   const { kind, maxBlock } = options
+  const wholeAbove = options.wholeAbove ?? WHOLE_ABOVE
   await sql`drop table if exists resolve_scope`.execute(trx)
   await sql`drop table if exists resolve_big_blocks`.execute(trx)
   await sql`create temp table resolve_scope (source_record_id bigint primary key, round integer not null) on commit drop`.execute(trx)
@@ -72,9 +91,18 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
       returning 1)
     select count(*)::int as seeds from seeds`.execute(trx)
   const seeds = seeded[0]?.seeds ?? 0
-  if (seeds === 0) return 0
+  if (seeds === 0) return { size: 0, whole: false }
 
-  if (seeds >= SMALL_SEEDS && seeds >= FULL_RUN_SHARE * (await countKeyed(trx, kind))) {
+  let whole = seeds >= SMALL_SEEDS && seeds >= FULL_RUN_SHARE * (await countKeyed(trx, kind))
+  for (let round = 0, size = seeds; !whole; round++) {
+    await noteBigBlocks(trx, kind, maxBlock, round)
+    const added = await expandScope(trx, kind, round)
+    if (added === 0) break
+    size += added
+    whole = size > wholeAbove
+  }
+  if (whole) {
+    await sql`delete from resolve_big_blocks`.execute(trx)
     await sql`insert into resolve_big_blocks (kind, value)
       select kind, value from resolution_keys where entity_kind = ${kind} and role = 'blocking'
       group by kind, value having count(*) > ${maxBlock}`.execute(trx)
@@ -82,17 +110,11 @@ export async function buildScope(trx: Transaction<DB>, options: ScopeOptions): P
       select distinct source_record_id, 1 from resolution_keys where entity_kind = ${kind}
       union select source_record_id, 1 from entity_members where entity_kind = ${kind}
       on conflict do nothing`.execute(trx)
-  } else {
-    for (let round = 0; ; round++) {
-      await noteBigBlocks(trx, kind, maxBlock, round)
-      const added = await expandScope(trx, kind, round)
-      if (added === 0) break
-    }
   }
   // Temp tables have no statistics until analysed; the joins over the scope need them.
   await sql`analyze resolve_scope`.execute(trx)
   const { rows } = await sql<{ size: number }>`select count(*)::int as size from resolve_scope`.execute(trx)
-  return rows[0]?.size ?? 0
+  return { size: rows[0]?.size ?? 0, whole }
 }
 
 async function countKeyed(trx: Transaction<DB>, kind: ResolvedKind): Promise<number> {
@@ -147,6 +169,8 @@ async function expandScope(trx: Transaction<DB>, kind: ResolvedKind, round: numb
 export interface Components {
   /** source_records.id of each scope record, by dense index (ascending ids). */
   ids: Float64Array
+  /** 1 for the scope's seeds (round 0), by dense index. */
+  seeds: Uint8Array
   /** Dense indexes grouped by component: component c is order[starts[c] .. starts[c + 1]). */
   order: Int32Array
   starts: Int32Array
@@ -157,7 +181,7 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
   await sql`drop table if exists resolve_dense`.execute(trx)
   await sql`drop table if exists resolve_groups`.execute(trx)
   await sql`create temp table resolve_dense on commit drop as
-    select source_record_id, (row_number() over (order by source_record_id) - 1)::int as dense from resolve_scope`.execute(trx)
+    select source_record_id, round = 0 as seed, (row_number() over (order by source_record_id) - 1)::int as dense from resolve_scope`.execute(trx)
   await sql`create index on resolve_dense (source_record_id)`.execute(trx)
   await sql`create index on resolve_dense (dense)`.execute(trx)
   // Every group that joins records: a usable key, an entity they belonged to, a link override.
@@ -181,10 +205,14 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
 
   const { rows: counted } = await sql<{ size: number }>`select count(*)::int as size from resolve_dense`.execute(trx)
   const ids = new Float64Array(counted[0]?.size ?? 0)
+  const seeds = new Uint8Array(ids.length)
   for (let from = 0; from < ids.length; from += STREAM_PAGE) {
-    const { rows } = await sql<{ dense: number; id: number }>`
-      select dense, source_record_id as id from resolve_dense where dense >= ${from} and dense < ${from + STREAM_PAGE}`.execute(trx)
-    for (const row of rows) ids[row.dense] = row.id
+    const { rows } = await sql<{ dense: number; id: number; seed: boolean }>`
+      select dense, source_record_id as id, seed from resolve_dense where dense >= ${from} and dense < ${from + STREAM_PAGE}`.execute(trx)
+    for (const row of rows) {
+      ids[row.dense] = row.id
+      if (row.seed) seeds[row.dense] = 1
+    }
   }
   const parent = new Int32Array(ids.length)
   for (let index = 0; index < parent.length; index++) parent[index] = index
@@ -240,5 +268,30 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
   startsList.push(next)
   const order = new Int32Array(ids.length)
   for (let index = 0; index < ids.length; index++) order[fill[roots[index]!]!++] = index
-  return { ids, order, starts: Int32Array.from(startsList) }
+  return { ids, seeds, order, starts: Int32Array.from(startsList) }
+}
+
+/**
+ * The components that hold a seed, of a whole scope (Scope.whole): what the closed scope would have
+ * been. resolve_scope is cut down to their records. Dense indexes keep their meaning.
+ */
+export async function keepSeededComponents(trx: Transaction<DB>, components: Components): Promise<Components> {
+  const { ids, seeds, order, starts } = components
+  const kept: number[] = []
+  const keptStarts = [0]
+  for (let c = 0; c < starts.length - 1; c++) {
+    const members = order.subarray(starts[c], starts[c + 1])
+    if (!members.some((dense) => seeds[dense] === 1)) continue
+    for (const dense of members) kept.push(dense)
+    keptStarts.push(kept.length)
+  }
+  await sql`drop table if exists resolve_kept`.execute(trx)
+  await sql`create temp table resolve_kept (dense integer primary key) on commit drop`.execute(trx)
+  for (let from = 0; from < kept.length; from += STREAM_PAGE * 5) {
+    await sql`insert into resolve_kept select unnest(${kept.slice(from, from + STREAM_PAGE * 5)}::integer[])`.execute(trx)
+  }
+  await sql`delete from resolve_scope s where not exists (
+    select 1 from resolve_dense d join resolve_kept k on k.dense = d.dense where d.source_record_id = s.source_record_id)`.execute(trx)
+  await sql`analyze resolve_scope`.execute(trx)
+  return { ids, seeds, order: Int32Array.from(kept), starts: Int32Array.from(keptStarts) }
 }
