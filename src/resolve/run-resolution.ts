@@ -18,7 +18,7 @@ import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents, keepSeededComponents } from './store/resolution-scope.ts'
 import { StatementPipeline } from './store/statement-pipeline.ts'
-import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
+import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
 
 export interface KindReport {
   /** Records looked at: the queued ones and the closed scope around them. */
@@ -143,6 +143,33 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
 }
 
 /**
+ * The records of a batch whose edges may change with this pass (resolve_touched): every member of an
+ * entity that is new, gained or lost a record, or has a queued record (whose name or side may have
+ * changed the entity's), and every record left without an entity. The members of an entity that came
+ * out as it was keep their edges: a 1% change at a million records re-resolves most records without
+ * moving them.
+ */
+function touchedRecords(batchIds: readonly number[], entityOf: ReadonlyMap<number, string>, entities: readonly EntityToWrite[], seeds: ReadonlySet<number>): number[] {
+  const before = new Map<string, number>()
+  for (const id of batchIds) {
+    const entity = entityOf.get(id)
+    if (entity !== undefined) before.set(entity, (before.get(entity) ?? 0) + 1)
+  }
+  const touched: number[] = []
+  const placed = new Set<number>()
+  for (const entity of entities) {
+    const same = !entity.created && before.get(entity.id) === entity.members.length
+      && entity.members.every((member) => entityOf.get(member.recordId) === entity.id && !seeds.has(member.recordId))
+    for (const member of entity.members) {
+      placed.add(member.recordId)
+      if (!same) touched.push(member.recordId)
+    }
+  }
+  for (const id of batchIds) if (!placed.has(id) && entityOf.has(id)) touched.push(id)
+  return touched
+}
+
+/**
  * Entity names go into the trigram index's pending list, which is fast to fill but scanned linearly by
  * every fuzzy lookup (it made the planner scan every entity): merged into the index before the pass
  * commits, so a lookup after the pass finds it empty. Only the index's owner may merge it; a pass run
@@ -195,14 +222,15 @@ async function resolveKind<Data, Features>(
   lap('scope')
   if (scope.size === 0) return report
   const all = await findComponents(trx, kind)
-  const { ids, order, starts } = scope.whole ? await keepSeededComponents(trx, all) : all
+  const { ids, seeds, order, starts } = scope.whole ? await keepSeededComponents(trx, all) : all
   report.scope = order.length
-  await sql`insert into resolve_touched select source_record_id from resolve_scope on conflict do nothing`.execute(trx)
   lap('components')
   report.components = starts.length - 1
   for (let c = 0; c < report.components; c++) report.largestComponent = Math.max(report.largestComponent, starts[c + 1]! - starts[c]!)
   const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
+  const seedIds = new Set<number>()
+  for (const dense of order) if (seeds[dense] === 1) seedIds.add(ids[dense]!)
   const previousEntities = new Set<string>()
 
   // Batches of whole components, up to BATCH_RECORDS records (at least one component). Nothing waits
@@ -231,8 +259,10 @@ async function resolveKind<Data, Features>(
       for (const entity of batch.previous.entityOf.values()) previousEntities.add(entity)
       lap('load')
       const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
+      const touched = touchedRecords(batch.batchIds, batch.previous.entityOf, entities, seedIds)
       lap('resolve')
       void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }))
+      if (touched.length > 0) void pipeline.issue(sql`insert into resolve_touched select unnest(${touched}::bigint[]) on conflict do nothing`.execute(trx))
       await pipeline.wait()
       lap('write')
       for (const entity of entities) {

@@ -27,7 +27,8 @@ const EDGE_LINKS = ['works_at', 'owns', 'reports_to', 'member_of', 'converted_to
 
 /**
  * Run inside the resolution transaction, after people and organisations: resolve_queue holds the
- * queued records and resolve_touched every record whose entity this pass may have changed.
+ * queued records and resolve_touched every record whose entity this pass changed or may have
+ * described anew (see touchedRecords in run-resolution.ts).
  */
 export async function buildGraph(trx: Transaction<DB>, now: Date, options: { firstPass: boolean }): Promise<GraphReport> {
   const timings = { conversations: 0, sources: 0, stated: 0, inferred: 0 }
