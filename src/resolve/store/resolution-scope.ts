@@ -285,6 +285,7 @@ export async function keepSeededComponents(trx: Transaction<DB>, components: Com
     for (const dense of members) kept.push(dense)
     keptStarts.push(kept.length)
   }
+  if (kept.length === order.length) return components
   await sql`drop table if exists resolve_kept`.execute(trx)
   await sql`create temp table resolve_kept (dense integer primary key) on commit drop`.execute(trx)
   for (let from = 0; from < kept.length; from += STREAM_PAGE * 5) {
