@@ -142,6 +142,10 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
   })
 }
 
+async function noteTouched(trx: Transaction<DB>, touched: readonly number[]): Promise<void> {
+  if (touched.length > 0) await sql`insert into resolve_touched select unnest(${[...touched]}::bigint[]) on conflict do nothing`.execute(trx)
+}
+
 /**
  * The records of a batch whose edges may change with this pass (resolve_touched): every member of an
  * entity that is new, gained or lost a record, or has a queued record (whose name or side may have
@@ -263,8 +267,7 @@ async function resolveKind<Data, Features>(
       const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
       const touched = touchedRecords(batch.batchIds, batch.previous.entityOf, entities, seedIds)
       lap('resolve')
-      void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }))
-      if (touched.length > 0) void pipeline.issue(sql`insert into resolve_touched select unnest(${touched}::bigint[]) on conflict do nothing`.execute(trx))
+      void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }).then(() => noteTouched(trx, touched)))
       await pipeline.wait()
       lap('write')
       for (const entity of entities) {
