@@ -117,7 +117,7 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     expect(rows[0]?.evidence.linkedTo).toMatch(/^[a-z]+:[A-Za-z_]+:/)
   })
 
-  it('ends with the same partition whatever the import order, resolving after every import', { timeout: 240_000 }, async () => {
+  it('ends with the same partition and edges whatever the import order, resolving after every import', { timeout: 240_000 }, async () => {
     // Beside the company, one address held by a Google user and a Workday worker with different
     // employee ids (so only one of them may have it) and by a Slack user: which one the Slack user
     // joins must not depend on which system came first.
@@ -149,7 +149,8 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
           await runResolution(deps)
         }
       }
-      shapes.push([shape(await partition('person')), shape(await partition('organization'))])
+      // The edges too: every pass rebuilt only those of the entities it changed.
+      shapes.push([shape(await partition('person')), shape(await partition('organization')), await edgeShapes()])
     }
     expect(shapes[1]).toEqual(shapes[0])
     expect(shapes[2]).toEqual(shapes[0])
@@ -280,6 +281,38 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     await runResolution(deps)
     expect(shape(await partition('person'))).toEqual(whole.shape)
     expect(await edgeShapes()).toEqual(whole.edges)
+  })
+
+  it('rebuilds the edges of an entity whose side a changed record turned, though none of its records moved', { timeout: 60_000 }, async () => {
+    // A Google contact and a Slack Connect user share an address: one external person, who works at
+    // the organisation of the address's domain. Then the Slack user turns out to be one of ours.
+    const side = join(dir, 'side-turn')
+    for (const folder of ['google', 'slack-external', 'slack-ours']) await mkdir(join(side, folder), { recursive: true })
+    await writeFile(join(side, 'google', 'contacts.csv'), 'First Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value\nPat,Doe,* myContacts,* Work,pat.doe@acmewidgets.com\n')
+    const slackUser = { id: 'U0PATDOE', team_id: 'T0ACME', name: 'pat', profile: { real_name: 'Pat Doe', email: 'pat.doe@acmewidgets.com' } }
+    await writeFile(join(side, 'slack-external', 'users.json'), JSON.stringify([{ ...slackUser, is_external: true }]))
+    await writeFile(join(side, 'slack-ours', 'users.json'), JSON.stringify([slackUser]))
+    const load = (system: 'google' | 'slack', folder: string) => {
+      const path = join(side, folder)
+      return runImport(deps, { connector: exportConnectors[system], path, connectionId: `${system}-side`, openSource: () => openExportSource(path) })
+    }
+    const worksAt = async () => (await edgeShapes()).filter((edge) => edge.startsWith('works_at google:contact:'))
+
+    await load('google', 'google')
+    await load('slack', 'slack-external')
+    await runResolution(deps)
+    expect(await worksAt()).toHaveLength(1)
+    await load('slack', 'slack-ours')
+    const turned = await runResolution(deps)
+    expect(turned.person.entities.created).toBe(0)
+    // Ours now: the contact's inferred works_at is gone, as one pass over the same exports gives.
+    expect(await worksAt()).toEqual([])
+    const incremental = await edgeShapes()
+    await truncateAll(store.db)
+    await load('google', 'google')
+    await load('slack', 'slack-ours')
+    await runResolution(deps)
+    expect(incremental).toEqual(await edgeShapes())
   })
 
   /** Every edge as its kind, stating record and the records of its two entities, sorted: comparable across stores. */
