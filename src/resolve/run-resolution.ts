@@ -1,8 +1,9 @@
 /**
  * One resolution pass: takes every queued record (new, changed or deleted since the last pass),
- * refreshes their keys, and re-resolves the closed scope around them, organisations first, then
- * people — in batches of whole components (resolve-batch.ts), with stable entity ids — and rebuilds
- * the edges between entities that the changed records state or that touch a re-resolved record. One
+ * refreshes their keys, and re-resolves the closed scope around those whose identity changed (what
+ * resolution reads of them: see identity-signature.ts), organisations first, then people — in
+ * batches of whole components (resolve-batch.ts), with stable entity ids — and rebuilds the edges
+ * that the queued records state or that touch a record whose entity the pass changed. One
  * transaction: a crash leaves the queue as it was, and the next pass redoes the work. One pass at a
  * time, across processes.
  */
