@@ -234,8 +234,8 @@ async function resolveKind<Data, Features>(
   for (let c = 0; c < report.components; c++) report.largestComponent = Math.max(report.largestComponent, starts[c + 1]! - starts[c]!)
   const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
-  const { rows: held } = await sql<{ any: boolean }>`select exists (select 1 from entity_members where entity_kind = ${kind}) as any`.execute(trx)
-  const entitiesBefore = held[0]?.any ?? true
+  const { rows: held } = await sql<{ held: boolean }>`select exists (select 1 from entity_members where entity_kind = ${kind}) as held`.execute(trx)
+  const entitiesBefore = held[0]?.held ?? true
   const seedIds = new Set<number>()
   for (const dense of order) if (seeds[dense] === 1) seedIds.add(ids[dense]!)
   const previousEntities = new Set<string>()

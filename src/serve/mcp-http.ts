@@ -14,12 +14,12 @@ import type { Principal } from '../lookup/lookup-schema.ts'
 import { createMcpServer } from './mcp-server.ts'
 
 export interface McpHttpOptions {
-  /** Hostnames of the web pages that may call (no scheme or port); localhost-class ones by default. */
+  /** Hostnames of web pages that may call besides this machine's (no scheme or port). */
   allowedOrigins?: readonly string[]
 }
 
 export async function handleMcpRequest(request: Request, deps: Deps, principal: Principal, options: McpHttpOptions = {}): Promise<Response> {
-  const refused = originValidationResponse(request, [...(options.allowedOrigins ?? localhostAllowedOrigins())])
+  const refused = originValidationResponse(request, [...localhostAllowedOrigins(), ...(options.allowedOrigins ?? [])])
   if (refused) return refused
   // Without sessions there is no stream for a GET to resume and no session for a DELETE to end; the
   // spec lets such a server answer 405, and clients then carry on with POST alone.

@@ -1,4 +1,3 @@
-import { localhostAllowedOrigins } from '@modelcontextprotocol/server'
 import { InvalidArgumentError, type Command } from 'commander'
 import { prepareToServe } from '../../db/reader-role.ts'
 import { systemClock } from '../../deps.ts'
@@ -42,7 +41,7 @@ export const serveCommand: CliCommand = {
       const deps = { db: database.db, clock: systemClock, logger }
       const app = createHttpApp(deps, {
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
-        mcp: (request, principal) => handleMcpRequest(request, deps, principal, flags.allowOrigin ? { allowedOrigins: [...localhostAllowedOrigins(), ...flags.allowOrigin] } : {}),
+        mcp: (request, principal) => handleMcpRequest(request, deps, principal, { allowedOrigins: flags.allowOrigin ?? [] }),
       })
       const server = await startHttpServer(app.fetch, { port: flags.port, host: flags.host })
       // `endpoint`, not `url`: the logger redacts every `url` field, since database URLs carry passwords.
