@@ -31,7 +31,7 @@ export async function readBatch<Data, Features>(db: Kysely<DB>, kind: ResolvedKi
   const batchIds = componentIds.flat()
   const [loaded, previous, overrides] = await Promise.all([
     loadResolvables(db, batchIds),
-    entitiesBefore ? previousMembership(db, kind, batchIds) : firstSeenOnly(db, batchIds),
+    entitiesBefore ? previousMembership(db, kind, batchIds) : NO_MEMBERSHIP,
     overridesOf(db, kind, batchIds),
   ])
   const records = loaded.filter((record) => record.kind === kind)
@@ -63,7 +63,7 @@ export function resolveBatch<Data, Features>(kind: ResolvedKind, batch: ReadBatc
       clusters: resolved.clusters.map((cluster) => cluster.map((member) => refOf(member.recordId))),
       previous: byRef(previous.entityOf) as Map<string, string>,
       origin: byRef(previous.originOf) as Map<string, string>,
-      firstSeen: byRef(previous.firstSeen) as Map<string, number>,
+      firstSeen: new Map(known.map((id) => [refOf(id), byId.get(id)!.firstSeen])),
       age: previous.age,
       newId: randomUUID,
     })
@@ -80,28 +80,28 @@ export function resolveBatch<Data, Features>(kind: ResolvedKind, batch: ReadBatc
 }
 
 
-type Membership = Awaited<ReturnType<typeof previousMembership>>
-
-/** The records' first sightings, for a kind that has no entity yet: no memberships to carry over. */
-async function firstSeenOnly(db: Kysely<DB>, ids: number[]): Promise<Membership> {
-  const { rows } = await sql<{ id: number; first_seen_at: Date }>`select s.id, s.first_seen_at from source_records s where s.id = any(${ids}::bigint[])`.execute(db)
-  return { entityOf: new Map(), originOf: new Map(), firstSeen: new Map(rows.map((row) => [row.id, row.first_seen_at.getTime()])), age: new Map() }
+interface Membership {
+  /** Record → the entity it belonged to. */
+  entityOf: ReadonlyMap<number, string>
+  /** Record → the entity it was first given, kept through merges (an unlinked record gets it back). */
+  originOf: ReadonlyMap<number, string>
+  /** Entity → age rank (older entities win ties for an id). */
+  age: ReadonlyMap<string, number>
 }
 
-async function previousMembership(db: Kysely<DB>, kind: ResolvedKind, ids: number[]) {
-  const { rows } = await sql<{ id: number; first_seen_at: Date; entity_id: string | null; origin: string | null; created_at: Date | null }>`
-    select s.id, s.first_seen_at, m.entity_id, m.origin_entity_id as origin, e.created_at from source_records s
-    left join entity_members m on m.source_record_id = s.id and m.entity_kind = ${kind}
-    left join entities e on e.id = m.entity_id
-    where s.id = any(${ids}::bigint[])`.execute(db)
-  const members = rows.filter((row): row is typeof row & { entity_id: string; created_at: Date } => row.entity_id !== null && row.created_at !== null)
-  const entityOf = new Map(members.map((row) => [row.id, row.entity_id]))
-  // The entity a record was first given, kept through merges so that an unlinked record gets it back.
-  const originOf = new Map(members.map((row) => [row.id, row.origin ?? row.entity_id]))
-  const firstSeen = new Map(rows.map((row) => [row.id, row.first_seen_at.getTime()]))
-  // Older entities win ties for an id: rank by creation time, then id.
-  const entities = [...new Map(members.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-  return { entityOf, originOf, firstSeen, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
+/** A kind that has no entity yet (a first pass): no memberships to carry over. */
+const NO_MEMBERSHIP: Membership = { entityOf: new Map(), originOf: new Map(), age: new Map() }
+
+async function previousMembership(db: Kysely<DB>, kind: ResolvedKind, ids: number[]): Promise<Membership> {
+  const { rows } = await sql<{ id: number; entity_id: string; origin: string | null; created_at: Date }>`
+    select m.source_record_id as id, m.entity_id, m.origin_entity_id as origin, e.created_at from entity_members m
+    join entities e on e.id = m.entity_id
+    where m.source_record_id = any(${ids}::bigint[]) and m.entity_kind = ${kind}`.execute(db)
+  const entityOf = new Map(rows.map((row) => [row.id, row.entity_id]))
+  const originOf = new Map(rows.map((row) => [row.id, row.origin ?? row.entity_id]))
+  // Rank by creation time, then id.
+  const entities = [...new Map(rows.map((row) => [row.entity_id, row.created_at.getTime()]))].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+  return { entityOf, originOf, age: new Map(entities.map(([entity], rank) => [entity, rank])) }
 }
 
 async function overridesOf(db: Kysely<DB>, kind: ResolvedKind, ids: number[]): Promise<OverrideInput[]> {

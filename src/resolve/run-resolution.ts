@@ -122,7 +122,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     await collectDependents(trx, { organizationsResolved: false, firstPass })
     const reader = options.concurrentReads === true ? deps.db : trx
     const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
-    const organization = await resolveKind(trx, reader, 'organization', organizations, now, options)
+    const organization = await resolveKind(trx, reader, 'organization', organizations, now, { ...options, firstPass })
     await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
     await buildOrganizationTokens(trx)
     // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
@@ -133,7 +133,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
         return createPersonStrategy(await loadOrganizationContext(trx, hints))
       },
     }
-    const person = await resolveKind(trx, reader, 'person', people, now, options)
+    const person = await resolveKind(trx, reader, 'person', people, now, { ...options, firstPass })
     if (large) await sql`analyze entities, entity_members`.execute(trx)
     const graph = await buildGraph(trx, now, { firstPass })
     await mergeNamePendingList(trx)
@@ -204,9 +204,9 @@ async function resolveKind<Data, Features>(
   kind: ResolvedKind,
   strategy: KindStrategy<Data, Features>,
   now: Date,
-  options: Pick<ResolutionOptions, 'onProgress' | 'wholeScopeAbove'>,
+  options: Pick<ResolutionOptions, 'onProgress' | 'wholeScopeAbove'> & { firstPass: boolean },
 ): Promise<KindReport> {
-  const { onProgress, wholeScopeAbove } = options
+  const { onProgress, wholeScopeAbove, firstPass } = options
   const report: KindReport = {
     scope: 0,
     components: 0,
@@ -223,7 +223,7 @@ async function resolveKind<Data, Features>(
     timings[stage] += Math.round(now - mark)
     mark = now
   }
-  const scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock, ...(wholeScopeAbove === undefined ? {} : { wholeAbove: wholeScopeAbove }) })
+  const scope = await buildScope(trx, { kind, maxBlock: strategy.maxBlock, everyRecordQueued: firstPass, ...(wholeScopeAbove === undefined ? {} : { wholeAbove: wholeScopeAbove }) })
   lap('scope')
   if (scope.size === 0) return report
   const all = await findComponents(trx, kind)
@@ -234,8 +234,12 @@ async function resolveKind<Data, Features>(
   for (let c = 0; c < report.components; c++) report.largestComponent = Math.max(report.largestComponent, starts[c + 1]! - starts[c]!)
   const { rows: bigBlocks } = await sql<{ kind: string; value: string }>`select kind, value from resolve_big_blocks`.execute(trx)
   const tooCommon = new Set(bigBlocks.map((block) => `${block.kind}\u0000${block.value}`))
-  const { rows: held } = await sql<{ held: boolean }>`select exists (select 1 from entity_members where entity_kind = ${kind}) as held`.execute(trx)
-  const entitiesBefore = held[0]?.held ?? true
+  // A kind nothing was resolved into yet (a first pass) has no memberships to read, nor memberships
+  // and refusals to replace.
+  const { rows: before } = await sql<{ held: boolean; refused: boolean }>`select exists (select 1 from entity_members where entity_kind = ${kind}) as held,
+    exists (select 1 from merge_refusals where entity_kind = ${kind}) as refused`.execute(trx)
+  const entitiesBefore = before[0]?.held ?? true
+  const replace = entitiesBefore || (before[0]?.refused ?? true)
   const seedIds = new Set<number>()
   for (const dense of order) if (seeds[dense] === 1) seedIds.add(ids[dense]!)
   const previousEntities = new Set<string>()
@@ -268,7 +272,7 @@ async function resolveKind<Data, Features>(
       const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
       const touched = touchedRecords(batch.batchIds, batch.previous.entityOf, entities, seedIds)
       lap('resolve')
-      void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, entities, redirects, refusals, now }).then(() => noteTouched(trx, touched)))
+      void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, replace, entities, redirects, refusals, now }).then(() => noteTouched(trx, touched)))
       await pipeline.wait()
       lap('write')
       for (const entity of entities) {

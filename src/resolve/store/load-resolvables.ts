@@ -9,6 +9,8 @@ import { keyRecord, type KeyedEntity } from '../record-keys.ts'
 export interface LoadedRecord extends KeyedEntity {
   id: number
   ref: SourceRef
+  /** When the record was first landed (ms): breaks ties when a split divides an entity (stable-ids.ts). */
+  firstSeen: number
 }
 
 interface Row {
@@ -18,12 +20,13 @@ interface Row {
   source_id: string
   data: CanonicalRecord
   deleted: boolean
+  first_seen_at: Date
 }
 
 export async function loadResolvables(db: Kysely<DB>, ids: readonly number[]): Promise<LoadedRecord[]> {
   if (ids.length === 0) return []
   const { rows } = await sql<Row>`
-    select s.id, s.system, s.object_type, s.source_id, c.data, s.deleted_at is not null as deleted
+    select s.id, s.system, s.object_type, s.source_id, c.data, s.deleted_at is not null as deleted, s.first_seen_at
     from source_records s
     join canonical_records c on c.source_record_id = s.id
     where s.id = any(${[...ids]}::bigint[]) and c.kind in ('person', 'organization', 'link')
@@ -35,7 +38,8 @@ export async function loadResolvables(db: Kysely<DB>, ids: readonly number[]): P
     while (end < rows.length && rows[end]!.id === first.id) end++
     const parts = rows.slice(start, end).map((row) => row.data)
     const ref: SourceRef = { system: first.system, objectType: first.object_type, sourceId: first.source_id }
-    for (const entity of keyRecord(ref, parts, first.deleted)) loaded.push({ id: first.id, ref, ...entity })
+    const firstSeen = first.first_seen_at.getTime()
+    for (const entity of keyRecord(ref, parts, first.deleted)) loaded.push({ id: first.id, ref, firstSeen, ...entity })
     start = end
   }
   return loaded

@@ -20,6 +20,8 @@ export interface BatchToWrite {
   kind: ResolvedKind
   /** Every scope record of the batch: their old memberships and refusals are replaced. */
   recordIds: number[]
+  /** False when the kind has no memberships nor refusals yet (a first pass): nothing to replace. */
+  replace: boolean
   entities: EntityToWrite[]
   /** Previous entity → the survivor it now redirects to. */
   redirects: Map<string, string>
@@ -52,8 +54,8 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
       where t.id = r."from" or t.redirect_to = r."from"`.execute(trx)
   }
 
-  const { recordIds } = batch
-  await sql`delete from entity_members where entity_kind = ${kind} and source_record_id = any(${recordIds}::bigint[])`.execute(trx)
+  const { recordIds, replace } = batch
+  if (replace) await sql`delete from entity_members where entity_kind = ${kind} and source_record_id = any(${recordIds}::bigint[])`.execute(trx)
   const members = { recordId: [] as number[], entityId: [] as string[], rule: [] as string[], score: [] as (number | null)[], evidence: [] as string[], origin: [] as string[] }
   for (const entity of batch.entities) {
     for (const member of entity.members) {
@@ -72,8 +74,10 @@ export async function writeBatch(trx: Transaction<DB>, batch: BatchToWrite): Pro
         ${members.evidence}::jsonb[], ${members.origin}::uuid[]) as m(source_record_id, entity_id, rule, score, evidence, origin_entity_id)`.execute(trx)
   }
 
-  await sql`delete from merge_refusals where entity_kind = ${kind}
-    and (source_record_id = any(${recordIds}::bigint[]) or other_record_id = any(${recordIds}::bigint[]))`.execute(trx)
+  if (replace) {
+    await sql`delete from merge_refusals where entity_kind = ${kind}
+      and (source_record_id = any(${recordIds}::bigint[]) or other_record_id = any(${recordIds}::bigint[]))`.execute(trx)
+  }
   if (batch.refusals.length > 0) {
     const refusals = batch.refusals.map((refusal) => ({
       source_record_id: refusal.recordId,
