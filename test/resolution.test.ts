@@ -407,6 +407,41 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     expect(await count()).toBe(before)
   })
 
+  it('fills an empty edges table in bulk with its indexes built after: the same edges, the same indexes', { timeout: 120_000 }, async () => {
+    const indexes = async () => {
+      const { rows } = await sql<{ oid: number; definition: string }>`select i.indexrelid::int as oid, pg_get_indexdef(i.indexrelid) as definition
+        from pg_index i where i.indrelid = 'edges'::regclass order by 2`.execute(store.db)
+      return { oids: rows.map((row) => row.oid).sort(), definitions: rows.map((row) => row.definition) }
+    }
+    const { rows: constraints } = await sql<{ definition: string }>`select conname || ' ' || pg_get_constraintdef(oid) as definition
+      from pg_constraint where conrelid = 'edges'::regclass order by 1`.execute(store.db)
+    const before = await indexes()
+    const firstPass = async (bulkGraphFrom: number) => {
+      await truncateAll(store.db)
+      for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)
+      const report = await runResolution(deps, { bulkGraphFrom })
+      return { report, edges: await edgeShapes() }
+    }
+    const rowByRow = await firstPass(Number.MAX_SAFE_INTEGER)
+    expect((await indexes()).oids).toEqual(before.oids)
+    const bulk = await firstPass(1)
+    // Rebuilt (new index ids), as they were defined, and what they hold is what row-by-row gives.
+    const after = await indexes()
+    expect(after.definitions).toEqual(before.definitions)
+    expect(after.oids.filter((oid) => before.oids.includes(oid))).toHaveLength(1)
+    const { rows: constraintsAfter } = await sql<{ definition: string }>`select conname || ' ' || pg_get_constraintdef(oid) as definition
+      from pg_constraint where conrelid = 'edges'::regclass order by 1`.execute(store.db)
+    expect(constraintsAfter).toEqual(constraints)
+    expect(bulk.edges).toEqual(rowByRow.edges)
+    expect(bulk.report.graph.edges).toEqual(rowByRow.report.graph.edges)
+    expect(Object.keys(bulk.report.graph.edges).sort()).toEqual(['converted_to', 'member_of', 'owns', 'reports_to', 'works_at'])
+    // A table that still holds edges keeps its indexes: the next pass writes into them.
+    await sql`insert into resolution_pending (source_record_id) select id from source_records where system = 'workday' order by id limit 1`.execute(store.db)
+    await runResolution(deps, { bulkGraphFrom: 1 })
+    expect((await indexes()).oids).toEqual(after.oids)
+    expect(await edgeShapes()).toEqual(rowByRow.edges)
+  })
+
   it('resolves the same whether batches are read inside the pass or, on a server, on another connection', { timeout: 120_000 }, async () => {
     const importAll = async () => {
       for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)

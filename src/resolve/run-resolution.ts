@@ -81,6 +81,8 @@ export interface ResolutionOptions {
   concurrentReads?: boolean
   /** A scope growing past this many records takes every record and keeps the components with a seed (see resolution-scope.ts). */
   wholeScopeAbove?: number
+  /** Links from which the graph is rebuilt in bulk, with an empty edges table's indexes built after it is filled (see build-graph.ts). */
+  bulkGraphFrom?: number
   onProgress?: (progress: ResolutionProgress) => void
 }
 
@@ -135,7 +137,7 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     }
     const person = await resolveKind(trx, reader, 'person', people, now, { ...options, firstPass })
     if (large) await sql`analyze entities, entity_members`.execute(trx)
-    const graph = await buildGraph(trx, now, { firstPass })
+    const graph = await buildGraph(trx, now, { firstPass, ...(options.bulkGraphFrom === undefined ? {} : { bulkFrom: options.bulkGraphFrom }) })
     await mergeNamePendingList(trx)
     // The lookup reads these next; autovacuum may take minutes to give them statistics.
     if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)

@@ -9,17 +9,21 @@
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../schema/database.ts'
-import { addOrganizationDependents, inferWorksAt } from './organization-edges.ts'
+import { addOrganizationDependents, inferredWorksAt } from './organization-edges.ts'
 
 export interface GraphReport {
   conversations: { created: number; removed: number }
   /** Edges rebuilt by this pass, by kind. */
   edges: Record<string, number>
-  /** Milliseconds per stage: conversation entities, finding the links to rebuild, stated edges, works_at inferred from work domains and Slack Connect teams. */
-  timings: { conversations: number; sources: number; stated: number; inferred: number }
+  /**
+   * Milliseconds per stage: conversation entities, finding the links to rebuild, writing the edges
+   * (stated, and works_at inferred from work domains and Slack Connect teams), building the indexes a
+   * bulk fill deferred.
+   */
+  timings: { conversations: number; sources: number; edges: number; indexes: number }
 }
 
-/** From this many stated links a rebuild joins them in bulk (see below). */
+/** From this many stated links a rebuild joins them in bulk (see below); `bulkFrom` overrides it. */
 const BULK_LINKS = 50_000
 
 /** Link types that become edges (same_as is identity, handled by resolution). */
@@ -30,8 +34,8 @@ const EDGE_LINKS = ['works_at', 'owns', 'reports_to', 'member_of', 'converted_to
  * queued records and resolve_touched every record whose entity this pass changed or may have
  * described anew (see touchedRecords in run-resolution.ts).
  */
-export async function buildGraph(trx: Transaction<DB>, now: Date, options: { firstPass: boolean }): Promise<GraphReport> {
-  const timings = { conversations: 0, sources: 0, stated: 0, inferred: 0 }
+export async function buildGraph(trx: Transaction<DB>, now: Date, options: { firstPass: boolean; bulkFrom?: number }): Promise<GraphReport> {
+  const timings = { conversations: 0, sources: 0, edges: 0, indexes: 0 }
   let mark = performance.now()
   const lap = (stage: keyof GraphReport['timings']) => {
     const at = performance.now()
@@ -63,38 +67,55 @@ export async function buildGraph(trx: Transaction<DB>, now: Date, options: { fir
     join canonical_records c on c.source_record_id = s.id and c.kind = 'link'
     where c.data->>'linkType' = any(${EDGE_LINKS}::text[])`.execute(trx)
   await sql`analyze graph_links`.execute(trx)
-  lap('sources')
   // Rebuilding many links, probing the indexes link by link (what the planner picks, misjudging the
   // "same connection" condition) reads pages at random across all records: hash joins over them in
   // memory that the pass may use are faster (a first pass at 100k people: 15 s against 11 s).
   const { rows: counted } = await sql<{ links: number }>`select count(*)::int as links from graph_links`.execute(trx)
-  const bulk = (counted[0]?.links ?? 0) >= BULK_LINKS
-  const { rows: stated } = await withSettings(trx, bulk ? { enable_nestloop: 'off', work_mem: '256MB' } : {}, () => sql<{ kind: string; count: number }>`
-    with ends as (
-      select l.source_record_id, l.kind, l.attributes, mf.entity_id as from_entity, mt.entity_id as to_entity
-      from graph_links l
-      join source_records sf on sf.system = l.from_system and sf.object_type = l.from_type and sf.source_id = l.from_id
-        and (sf.connection_id = l.connection_id or sf.system <> l.system)
-      join entity_members mf on mf.source_record_id = sf.id
-      join source_records st on st.system = l.to_system and st.object_type = l.to_type and st.source_id = l.to_id
-        and (st.connection_id = l.connection_id or st.system <> l.system)
-      join entity_members mt on mt.source_record_id = st.id
-      where mf.entity_id <> mt.entity_id
-    ),
-    written as (
+  const bulk = (counted[0]?.links ?? 0) >= (options.bulkFrom ?? BULK_LINKS)
+  // Filling an empty table with that many edges, its secondary indexes are built once the rows are in:
+  // inserted into row by row they took 22–26 s of a first pass at a million records, built after 4.7 s
+  // (migration 20261210T0100). The table stays locked to readers until the pass commits.
+  const deferIndexes = bulk && (await isEmptyOwnTable(trx))
+  if (deferIndexes) await sql`select drop_secondary_indexes('edges')`.execute(trx)
+  lap('sources')
+  // One insert for stated and inferred edges: a link that is both (a Contact's account that is also
+  // its email's domain) is written once, as stated.
+  const { rows: written } = await withSettings(trx, bulk ? { enable_nestloop: 'off', work_mem: '256MB' } : {}, () => sql<{ kind: string; count: number }>`
+    with written as (
       insert into edges (kind, from_entity_id, to_entity_id, source_record_id, attributes, updated_at)
-      select kind, from_entity, to_entity, source_record_id, coalesce(attributes, '{}'::jsonb), ${now} from ends
+      select distinct on (e.from_entity, e.kind, e.to_entity, e.source_record_id) e.kind, e.from_entity, e.to_entity, e.source_record_id, e.attributes, ${now}::timestamptz
+      from (${statedEdges()} union all ${inferredWorksAt('email_domain')} union all ${inferredWorksAt('slack_team')}) e
+      order by e.from_entity, e.kind, e.to_entity, e.source_record_id, e.precedence
       on conflict do nothing
       returning kind)
     select kind, count(*)::int as count from written group by kind`.execute(trx))
-  lap('stated')
-
-  const inferredCount = (await inferWorksAt(trx, now, 'email_domain')) + (await inferWorksAt(trx, now, 'slack_team'))
-  lap('inferred')
+  lap('edges')
+  if (deferIndexes) await sql`select restore_secondary_indexes('edges')`.execute(trx)
+  lap('indexes')
   const edges: Record<string, number> = {}
-  for (const row of stated) edges[row.kind] = row.count
-  if (inferredCount > 0) edges.works_at = (edges.works_at ?? 0) + inferredCount
+  for (const row of written) edges[row.kind] = row.count
   return { conversations, edges, timings }
+}
+
+/** The edges graph_links state, between the entities their two ends belong to (precedence 0). */
+function statedEdges() {
+  return sql`
+    select l.kind, mf.entity_id as from_entity, mt.entity_id as to_entity, l.source_record_id, coalesce(l.attributes, '{}'::jsonb) as attributes, 0 as precedence
+    from graph_links l
+    join source_records sf on sf.system = l.from_system and sf.object_type = l.from_type and sf.source_id = l.from_id
+      and (sf.connection_id = l.connection_id or sf.system <> l.system)
+    join entity_members mf on mf.source_record_id = sf.id
+    join source_records st on st.system = l.to_system and st.object_type = l.to_type and st.source_id = l.to_id
+      and (st.connection_id = l.connection_id or st.system <> l.system)
+    join entity_members mt on mt.source_record_id = st.id
+    where mf.entity_id <> mt.entity_id`
+}
+
+/** Whether the edges table is empty and this role owns it (only its owner may drop its indexes). */
+async function isEmptyOwnTable(trx: Transaction<DB>): Promise<boolean> {
+  const { rows } = await sql<{ empty: boolean }>`
+    select not exists (select 1 from edges) and pg_has_role(c.relowner, 'USAGE') as empty from pg_class c where c.oid = 'edges'::regclass`.execute(trx)
+  return rows[0]?.empty ?? false
 }
 
 /** Adds to graph_sources the records not queued whose edges may change with the records this pass re-resolved. */
