@@ -48,9 +48,14 @@ export async function buildGraph(trx: Transaction<DB>, now: Date, options: { fir
   // that was re-resolved (its entity may be another one now) — on a first pass, the queued ones are
   // every record.
   await sql`drop table if exists graph_sources`.execute(trx)
-  await sql`create temp table graph_sources (source_record_id bigint primary key) on commit drop`.execute(trx)
-  await sql`insert into graph_sources select source_record_id from resolve_queue on conflict do nothing`.execute(trx)
-  if (!options.firstPass) await addDependentSources(trx)
+  if (options.firstPass) {
+    // Nothing is added to the queued records: no key to keep them distinct (2.8M rows into one took 5 s).
+    await sql`create temp table graph_sources on commit drop as select source_record_id from resolve_queue`.execute(trx)
+  } else {
+    await sql`create temp table graph_sources (source_record_id bigint primary key) on commit drop`.execute(trx)
+    await sql`insert into graph_sources select source_record_id from resolve_queue`.execute(trx)
+    await addDependentSources(trx)
+  }
 
   // Temp tables have no statistics until analysed; without them the planner nests loops over them.
   await sql`analyze graph_sources`.execute(trx)
