@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TABLE_NAMES } from '../src/schema/database.ts'
-import { runCliProcess } from './support/run-cli.ts'
+import { BIN, runCliProcess } from './support/run-cli.ts'
 import { cliDatabase, databaseTargets, LATEST_MIGRATION, MIGRATION_NAMES } from './support/test-databases.ts'
 
 const scratch: string[] = []
@@ -111,6 +113,17 @@ describe('customer-graph errors and help', () => {
     const result = await runCliProcess(['status', '--json', '--log-level', 'loud'], { cwd: emptyFolder() })
     expect(result.code).toBe(1)
     expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'E_CONFIG', location: { parameter: '--log-level' } })
+  })
+
+  it('stops quietly when its reader closes the pipe, as `| head` does', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], { cwd: emptyFolder(), stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    // The reader goes away before the CLI writes: its write meets a closed pipe.
+    child.stdout.destroy()
+    const [code] = (await once(child, 'close')) as [number | null]
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
   })
 
   it('explains itself and each command', async () => {
