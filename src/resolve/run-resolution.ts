@@ -275,7 +275,8 @@ async function resolveKind<Data, Features>(
       for (const entity of batch.previous.entityOf.values()) previousEntities.add(entity)
       lap('load')
       const { entities, redirects, refusals } = resolveBatch(kind, batch, tooCommon)
-      const touched = touchedRecords(batch.batchIds, batch.previous.entityOf, entities, seedIds)
+      // A first pass rebuilds every record's edges: nothing to note (at a million people, 236 inserts of 4,200 ids).
+      const touched = firstPass ? [] : touchedRecords(batch.batchIds, batch.previous.entityOf, entities, seedIds)
       lap('resolve')
       void pipeline.issue(writeBatch(trx, { kind, recordIds: batch.batchIds, replace, entities, redirects, refusals, now }).then(() => noteTouched(trx, touched)))
       await pipeline.wait()
