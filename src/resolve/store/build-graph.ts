@@ -10,6 +10,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../schema/database.ts'
 import { addOrganizationDependents, inferredWorksAt } from './organization-edges.ts'
+import { withSettings } from './with-settings.ts'
 
 export interface GraphReport {
   conversations: { created: number; removed: number }
@@ -181,15 +182,4 @@ async function syncConversations(trx: Transaction<DB>, now: Date): Promise<Graph
     deleted as (delete from entities where id in (select entity_id from gone) returning 1)
     select count(*)::int as count from deleted`.execute(trx)
   return { created: created[0]?.count ?? 0, removed: removed[0]?.count ?? 0 }
-}
-
-/** Runs `statement` with planner settings changed for it alone (in this transaction), then puts them back. */
-async function withSettings<T>(trx: Transaction<DB>, settings: Record<string, string>, statement: () => Promise<T>): Promise<T> {
-  const names = Object.keys(settings)
-  if (names.length === 0) return statement()
-  const { rows } = await sql<{ name: string; setting: string }>`select name, current_setting(name) as setting from unnest(${names}::text[]) as name`.execute(trx)
-  for (const name of names) await sql`select set_config(${name}, ${settings[name]!}, true)`.execute(trx)
-  const result = await statement()
-  for (const row of rows) await sql`select set_config(${row.name}, ${row.setting}, true)`.execute(trx)
-  return result
 }

@@ -14,6 +14,7 @@
  */
 import { sql, type Transaction } from 'kysely'
 import type { DB, ResolvedKind } from '../../schema/database.ts'
+import { withSettings } from './with-settings.ts'
 
 /** Above this share of a kind's records queued, the scope is simply all of them. */
 const FULL_RUN_SHARE = 0.5
@@ -249,7 +250,7 @@ export async function findComponents(trx: Transaction<DB>, kind: ResolvedKind): 
   let group: string | undefined
   let first = -1
   // The sort runs in memory, not in files (the server's default work_mem is 4 MB).
-  await withWorkMem(trx, '256MB', async () => {
+  await withSettings(trx, { work_mem: '256MB' }, async () => {
     for (;;) {
       const { rows } = await sql<{ g: string; dense: number }>`fetch forward 20000 from resolve_groups`.execute(trx)
       for (const row of rows) {
@@ -314,13 +315,4 @@ export async function keepSeededComponents(trx: Transaction<DB>, components: Com
     select 1 from resolve_dense d join resolve_kept k on k.dense = d.dense where d.source_record_id = s.source_record_id)`.execute(trx)
   await sql`analyze resolve_scope`.execute(trx)
   return { ids, seeds, order: Int32Array.from(kept), starts: Int32Array.from(keptStarts) }
-}
-
-/** Runs `work` with the transaction's work_mem set to `size`, then puts it back. */
-async function withWorkMem<T>(trx: Transaction<DB>, size: string, work: () => Promise<T>): Promise<T> {
-  const { rows } = await sql<{ setting: string }>`select current_setting('work_mem') as setting`.execute(trx)
-  await sql`select set_config('work_mem', ${size}, true)`.execute(trx)
-  const result = await work()
-  await sql`select set_config('work_mem', ${rows[0]!.setting}, true)`.execute(trx)
-  return result
 }
