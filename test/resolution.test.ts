@@ -442,7 +442,7 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     expect(await edgeShapes()).toEqual(rowByRow.edges)
   })
 
-  it('resolves the same whether batches are read inside the pass or, on a server, on another connection', { timeout: 120_000 }, async () => {
+  it('resolves the same whether batches are read inside the pass or, on a server, on another connection, from the store or staged', { timeout: 120_000 }, async () => {
     const importAll = async () => {
       for (const system of ['workday', 'google', 'salesforce', 'slack'] as const) await importSystem(system)
     }
@@ -453,19 +453,25 @@ describe.each(databaseTargets())('identity resolution on the $name database', (t
     const organizations = shape(await partition('organization'))
     const edges = await edgeCounts()
 
-    await truncateAll(store.db)
-    await importAll()
-    const outside = await runResolution(deps, { concurrentReads: target.name === 'server' })
-    expect(outside.person.entities).toEqual(inside.person.entities)
-    expect(outside.person.rules).toEqual(inside.person.rules)
-    expect(shape(await partition('person'))).toEqual(people)
-    expect(shape(await partition('organization'))).toEqual(organizations)
-    expect(await edgeCounts()).toEqual(edges)
+    expect(inside.stagedReads).toBe(false)
+    const concurrentReads = target.name === 'server'
+    // Read from the store on other connections, then from the records staged by one (see stageFrom).
+    for (const stageFrom of [Number.MAX_SAFE_INTEGER, 0]) {
+      await truncateAll(store.db)
+      await importAll()
+      const outside = await runResolution(deps, { concurrentReads, stageFrom })
+      expect(outside.stagedReads).toBe(concurrentReads && stageFrom === 0)
+      expect(outside.person.entities).toEqual(inside.person.entities)
+      expect(outside.person.rules).toEqual(inside.person.rules)
+      expect(shape(await partition('person'))).toEqual(people)
+      expect(shape(await partition('organization'))).toEqual(organizations)
+      expect(await edgeCounts()).toEqual(edges)
+    }
 
     // A full re-run reading outside the pass sees every record's previous entity: ids stay.
     const ids = await partition('person')
     await sql`insert into resolution_pending (source_record_id) select id from source_records`.execute(store.db)
-    const again = await runResolution(deps, { concurrentReads: target.name === 'server' })
+    const again = await runResolution(deps, { concurrentReads, stageFrom: 0 })
     expect(again.person.entities.created).toBe(0)
     expect(await partition('person')).toEqual(ids)
   })

@@ -10,7 +10,7 @@ import { foldName, isFreeMailDomain, isGenericMailbox, isGenericPhone, nicknameG
 import { formatRef, type PersonRecord, type ResolutionKey } from './resolvable.ts'
 
 /** Link types by which one record says it is the same person as another. */
-const IDENTITY_LINKS: ReadonlySet<string> = new Set(['same_as', 'converted_to'])
+export const IDENTITY_LINKS: ReadonlySet<string> = new Set(['same_as', 'converted_to'])
 
 /** External id types that are an employee number in our HR numbering. */
 const EMPLOYEE_ID_TYPES: ReadonlySet<string> = new Set(['employee_id'])

@@ -10,7 +10,7 @@
 import type { CanonicalRecord, Organization, Person, SourceRef } from '../schema/canonical.ts'
 import type { ResolvedKind } from '../schema/database.ts'
 import { organizationKeys } from './organization-keys.ts'
-import { personKeys } from './person-keys.ts'
+import { IDENTITY_LINKS, personKeys } from './person-keys.ts'
 import type { ResolutionKey } from './resolvable.ts'
 
 export interface KeyedEntity {
@@ -19,7 +19,13 @@ export interface KeyedEntity {
   keys: ResolutionKey[]
 }
 
-/** `canonical`: the record's canonical records in ordinal order. */
+/**
+ * The link types keying reads (organisations read only same_as): a record's other links are the
+ * graph's (build-graph.ts), and the store leaves them out when it loads records to key.
+ */
+export const KEYED_LINK_TYPES: readonly string[] = [...IDENTITY_LINKS]
+
+/** `canonical`: the record's canonical records in ordinal order (links of other types are ignored). */
 export function keyRecord(ref: SourceRef, canonical: readonly CanonicalRecord[], deleted: boolean): KeyedEntity[] {
   const links = canonical.filter((part) => part.kind === 'link')
   if (deleted && !links.some((link) => link.linkType === 'same_as')) return []

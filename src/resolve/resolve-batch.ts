@@ -11,7 +11,7 @@ import { resolveRecords, type OverrideInput, type RecordInput, type RefusalDecis
 import { compareRefs, formatRef, type OrganizationRecord, type PersonRecord } from './resolvable.ts'
 import { organizationDomainName } from './organization-keys.ts'
 import { assignStableIds } from './stable-ids.ts'
-import { loadResolvables, type LoadedRecord } from './store/load-resolvables.ts'
+import { loadResolvables, type LoadedRecord, type RecordSource } from './store/load-resolvables.ts'
 import type { EntityToWrite } from './store/write-entities.ts'
 
 /** How one kind is resolved, batch by batch. */
@@ -27,11 +27,11 @@ export interface KindStrategy<Data, Features> {
  * strategy. `entitiesBefore`: whether the kind had any entity when the pass began (on a first pass it
  * has none, and the memberships are not looked up: a tenth of a batch's reading at a million people).
  */
-export async function readBatch<Data, Features>(db: Kysely<DB>, kind: ResolvedKind, kindStrategy: KindStrategy<Data, Features>, componentIds: number[][], entitiesBefore: boolean) {
+export async function readBatch<Data, Features>(db: Kysely<DB>, kind: ResolvedKind, kindStrategy: KindStrategy<Data, Features>, componentIds: number[][], options: { entitiesBefore: boolean; from: RecordSource }) {
   const batchIds = componentIds.flat()
   const [loaded, previous, overrides] = await Promise.all([
-    loadResolvables(db, batchIds),
-    entitiesBefore ? previousMembership(db, kind, batchIds) : NO_MEMBERSHIP,
+    loadResolvables(db, batchIds, options.from),
+    options.entitiesBefore ? previousMembership(db, kind, batchIds) : NO_MEMBERSHIP,
     overridesOf(db, kind, batchIds),
   ])
   const records = loaded.filter((record) => record.kind === kind)

@@ -15,6 +15,7 @@ import { createPersonStrategy, personOrganizationHints, personStrategy } from '.
 import { readBatch, resolveBatch, type KindStrategy } from './resolve-batch.ts'
 import type { OrganizationRecord, PersonRecord } from './resolvable.ts'
 import { refreshKeys } from './store/refresh-keys.ts'
+import { stageResolvables, type RecordSource } from './store/load-resolvables.ts'
 import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents, keepSeededComponents } from './store/resolution-scope.ts'
@@ -40,6 +41,8 @@ export interface ResolutionReport {
   queued: number
   /** Of those, records changed only in what resolution does not read: their edges were rebuilt, nothing re-resolved. */
   identityUnchanged: number
+  /** Whether people were read from a copy of the records staged at the start (a large pass on a server: see stageFrom). */
+  stagedReads: boolean
   /** Milliseconds spent refreshing the queued records' keys. */
   keysMs: number
   person: KindReport
@@ -68,6 +71,8 @@ const BATCH_RECORDS = 5000
 const READ_AHEAD = 2
 /** Statements in flight at once: the reads ahead and the writes of the two batches before. */
 const PIPELINE_DEPTH = READ_AHEAD + 2
+/** Queued records from which a pass with a reader connection stages the records it reads (see stageFrom). */
+const STAGE_FROM = 50_000
 
 export interface ResolutionOptions {
   /** Re-key and re-resolve every record, not just the queued ones: after an upgrade that changes how keys are normalised. */
@@ -81,6 +86,12 @@ export interface ResolutionOptions {
   concurrentReads?: boolean
   /** A scope growing past this many records takes every record and keeps the components with a seed (see resolution-scope.ts). */
   wholeScopeAbove?: number
+  /**
+   * With concurrentReads, queued records from which the pass stages every keyed record on its reader
+   * connection while it keys and resolves organisations, and reads people from there (see
+   * load-resolvables.ts); a pass re-keying everything always does.
+   */
+  stageFrom?: number
   /** Links from which the graph is rebuilt in bulk, with an empty edges table's indexes built after it is filled (see build-graph.ts). */
   bulkGraphFrom?: number
   onProgress?: (progress: ResolutionProgress) => void
@@ -95,6 +106,8 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
   // before the pass's transaction, so that a reader on another connection plans with them too.
   const { rows: pending } = await sql<{ records: number }>`select count(*)::int as records from resolution_pending`.execute(deps.db)
   const large = (pending[0]?.records ?? 0) >= LARGE_PASS || rekey
+  const concurrent = options.concurrentReads === true
+  const staged = concurrent && ((pending[0]?.records ?? 0) >= (options.stageFrom ?? STAGE_FROM) || rekey)
   if (large) await sql`analyze source_records, canonical_records, resolution_keys`.execute(deps.db)
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('customer-graph:resolution'))`.execute(trx)
@@ -113,39 +126,80 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
       select count(*)::int as queued, count(*) filter (where not identity_changed)::int as unchanged from queued`.execute(trx)
     const queued = rows[0]?.queued ?? 0
     const identityUnchanged = rows[0]?.unchanged ?? 0
-    if (rekey) {
-      await sql`insert into resolve_queue select distinct source_record_id, true from canonical_records
-        where kind in ('person', 'organization') on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
+    // The reader: a transaction of the pool's, begun now that the queue is taken (what it stages is
+    // no older than what was queued), that stages the records while the pass keys and resolves
+    // organisations; or the pool's connections as they come; or the pass's own.
+    const reader = staged ? await deps.db.startTransaction().execute() : undefined
+    try {
+      const staging = reader ? stageResolvables(reader) : undefined
+      staging?.catch(() => undefined) // awaited before people are read
+      return await resolveTaken(deps, trx, { ...options, rekey, large, queued, identityUnchanged, started }, {
+        // Organisations are few: read from the store on the pass's connection, the reader being busy staging.
+        of: (kind) => (kind === 'person' && reader && staging ? { reader, from: 'staged', ready: staging } : { reader: reader ? trx : concurrent ? deps.db : trx, from: 'store' }),
+        release: async () => {
+          await reader?.commit().execute()
+        },
+      })
+    } catch (error) {
+      await reader?.rollback().execute().catch(() => undefined)
+      throw error
     }
-    await sql`analyze resolve_queue`.execute(trx)
-    const keysStarted = performance.now()
-    await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
-    const keysMs = Math.round(performance.now() - keysStarted)
-    if (large) await sql`analyze resolution_keys`.execute(trx)
-    const now = deps.clock.now()
-    const firstPass = await everyRecordQueued(trx, queued - identityUnchanged)
-    await collectDependents(trx, { organizationsResolved: false, firstPass })
-    const reader = options.concurrentReads === true ? deps.db : trx
-    const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
-    const organization = await resolveKind(trx, reader, 'organization', organizations, now, { ...options, firstPass })
-    await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
-    await buildOrganizationTokens(trx)
-    // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
-    const people: KindStrategy<PersonRecord, unknown> = {
-      maxBlock: personStrategy.maxBlock,
-      forBatch: async (records) => {
-        const hints = new Set(records.flatMap((record) => personOrganizationHints(record.data as PersonRecord)))
-        return createPersonStrategy(await loadOrganizationContext(trx, hints))
-      },
-    }
-    const person = await resolveKind(trx, reader, 'person', people, now, { ...options, firstPass })
-    if (large) await sql`analyze entities, entity_members`.execute(trx)
-    const graph = await buildGraph(trx, now, { firstPass, ...(options.bulkGraphFrom === undefined ? {} : { bulkFrom: options.bulkGraphFrom }) })
-    await mergeNamePendingList(trx)
-    // The lookup reads these next; autovacuum may take minutes to give them statistics.
-    if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
-    return { queued, identityUnchanged, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
   })
+}
+
+interface TakenQueue {
+  rekey: boolean
+  large: boolean
+  queued: number
+  identityUnchanged: number
+  started: Date
+}
+
+/**
+ * Where a kind's batches are read: a connection, whether from the store or the staged records, and
+ * when the staged records are there.
+ */
+interface BatchReader {
+  reader: Kysely<DB>
+  from: RecordSource
+  ready?: Promise<void>
+}
+
+/** The pass once its queue is taken: keys, organisations, people, the graph. */
+async function resolveTaken(deps: Deps, trx: Transaction<DB>, options: ResolutionOptions & TakenQueue, readers: { of: (kind: ResolvedKind) => BatchReader; release: () => Promise<void> }): Promise<ResolutionReport> {
+  const { rekey, large, queued, identityUnchanged, started } = options
+  if (rekey) {
+    await sql`insert into resolve_queue select distinct source_record_id, true from canonical_records
+      where kind in ('person', 'organization') on conflict (source_record_id) do update set identity_changed = true`.execute(trx)
+  }
+  await sql`analyze resolve_queue`.execute(trx)
+  const keysStarted = performance.now()
+  await refreshKeys(trx, { all: rekey }, (done, total) => options.onProgress?.({ stage: 'keys', done, total }))
+  const keysMs = Math.round(performance.now() - keysStarted)
+  if (large) await sql`analyze resolution_keys`.execute(trx)
+  const now = deps.clock.now()
+  const firstPass = await everyRecordQueued(trx, queued - identityUnchanged)
+  await collectDependents(trx, { organizationsResolved: false, firstPass })
+  const organizations: KindStrategy<OrganizationRecord, unknown> = { maxBlock: organizationStrategy.maxBlock, forBatch: () => Promise.resolve(organizationStrategy) }
+  const organization = await resolveKind(trx, readers.of('organization'), 'organization', organizations, now, { ...options, firstPass })
+  await collectDependents(trx, { organizationsResolved: organization.scope > 0, firstPass })
+  await buildOrganizationTokens(trx)
+  // Looked up in the pass's transaction, which alone sees the organisation entities it gave.
+  const people: KindStrategy<PersonRecord, unknown> = {
+    maxBlock: personStrategy.maxBlock,
+    forBatch: async (records) => {
+      const hints = new Set(records.flatMap((record) => personOrganizationHints(record.data as PersonRecord)))
+      return createPersonStrategy(await loadOrganizationContext(trx, hints))
+    },
+  }
+  const person = await resolveKind(trx, readers.of('person'), 'person', people, now, { ...options, firstPass })
+  await readers.release()
+  if (large) await sql`analyze entities, entity_members`.execute(trx)
+  const graph = await buildGraph(trx, now, { firstPass, ...(options.bulkGraphFrom === undefined ? {} : { bulkFrom: options.bulkGraphFrom }) })
+  await mergeNamePendingList(trx)
+  // The lookup reads these next; autovacuum may take minutes to give them statistics.
+  if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
+  return { queued, identityUnchanged, stagedReads: readers.of('person').from === 'staged', keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
 }
 
 async function noteTouched(trx: Transaction<DB>, touched: readonly number[]): Promise<void> {
@@ -204,8 +258,8 @@ async function everyRecordQueued(trx: Transaction<DB>, queued: number): Promise<
 
 async function resolveKind<Data, Features>(
   trx: Transaction<DB>,
-  /** Where batches are read: the pass's transaction, or another connection (see concurrentReads). */
-  reader: Kysely<DB>,
+  /** Where batches are read: the pass's transaction or another connection (see concurrentReads), from the store or the staged records. */
+  { reader, from, ready }: BatchReader,
   kind: ResolvedKind,
   strategy: KindStrategy<Data, Features>,
   now: Date,
@@ -264,8 +318,10 @@ async function resolveKind<Data, Features>(
     if (batch >= batches) return undefined
     const componentIds: number[][] = []
     for (let c = batchStarts[batch]!; c < batchStarts[batch + 1]!; c++) componentIds.push(Array.from(order.subarray(starts[c], starts[c + 1]), (dense) => ids[dense]!))
-    return pipeline.issue(readBatch(reader, kind, strategy, componentIds, entitiesBefore))
+    return pipeline.issue(readBatch(reader, kind, strategy, componentIds, { entitiesBefore, from }))
   }
+  await ready
+  lap('load')
   const reads = Array.from({ length: READ_AHEAD }, (_, batch) => read(batch))
   let done = 0
   try {
