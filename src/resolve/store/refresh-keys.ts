@@ -14,12 +14,13 @@ const PAGE = 5000
 
 export async function refreshKeys(trx: Transaction<DB>, options: { all: boolean }, onPage?: (done: number, total: number) => void): Promise<number> {
   await sql`drop table if exists resolve_keyed`.execute(trx)
+  // Tests per queued person or organisation record, through the indexes: joined first to every
+  // queued record's row (2.8M at a million people, to find 2,438) it took 6–12 s instead of 4–6.
   await sql`create temp table resolve_keyed on commit drop as
-    select distinct q.source_record_id from resolve_queue q
-    join canonical_records c on c.source_record_id = q.source_record_id and c.kind in ('person', 'organization')
-    join source_records s on s.id = q.source_record_id
-    where ${options.all} or s.deleted_at is not null
-      or not exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id)`.execute(trx)
+    select q.source_record_id from resolve_queue q
+    where exists (select 1 from canonical_records c where c.source_record_id = q.source_record_id and c.kind in ('person', 'organization'))
+      and (${options.all} or not exists (select 1 from resolution_keys k where k.source_record_id = q.source_record_id)
+        or exists (select 1 from source_records s where s.id = q.source_record_id and s.deleted_at is not null))`.execute(trx)
   await sql`create index on resolve_keyed (source_record_id)`.execute(trx)
   await sql`analyze resolve_keyed`.execute(trx)
   const { rows: counted } = await sql<{ total: number }>`select count(*)::int as total from resolve_keyed`.execute(trx)
