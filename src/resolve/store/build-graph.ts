@@ -78,9 +78,6 @@ export async function buildGraph(trx: Transaction<DB>, now: Date, options: { fir
   // memory that the pass may use are faster (a first pass at 100k people: 15 s against 11 s).
   const { rows: counted } = await sql<{ links: number }>`select count(*)::int as links from graph_links`.execute(trx)
   const bulk = (counted[0]?.links ?? 0) >= (options.bulkFrom ?? BULK_LINKS)
-  // Filling an empty table with that many edges, its secondary indexes are built once the rows are in:
-  // inserted into row by row they took 22–26 s of a first pass at a million records, built after 4.7 s
-  // (migration 20261210T0100). The table stays locked to readers until the pass commits.
   // Both ends of a link are found by source reference among the records that belong to an entity:
   // in bulk, every member (joined twice straight to source_records, a first pass at a million
   // records scanned that 2.7 GB table twice: 12 s against 7 s); otherwise the ends the links name.
@@ -91,6 +88,9 @@ export async function buildGraph(trx: Transaction<DB>, now: Date, options: { fir
     where ${bulk ? sql`true` : sql`(s.system, s.object_type, s.source_id) in (
       select from_system, from_type, from_id from graph_links union select to_system, to_type, to_id from graph_links)`}`.execute(trx)
   await sql`analyze graph_ends`.execute(trx)
+  // Filling an empty table with that many edges, its secondary indexes are built once the rows are in:
+  // inserted into row by row they took 22–26 s of a first pass at a million records, built after 4.7 s
+  // (migration 20261210T0100). The table stays locked to readers until the pass commits.
   const deferIndexes = bulk && (await isEmptyOwnTable(trx))
   if (deferIndexes) await sql`select drop_secondary_indexes('edges')`.execute(trx)
   lap('sources')
