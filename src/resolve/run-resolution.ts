@@ -20,7 +20,8 @@ import { buildGraph, type GraphReport } from './store/build-graph.ts'
 import { buildOrganizationTokens, loadOrganizationContext } from './store/load-organization-context.ts'
 import { buildScope, collectDependents, findComponents, keepSeededComponents } from './store/resolution-scope.ts'
 import { StatementPipeline } from './store/statement-pipeline.ts'
-import { removeEmptyEntities, writeBatch, type EntityToWrite } from './store/write-entities.ts'
+import { removeEmptyEntities, writeBatch } from './store/write-entities.ts'
+import { touchedRecords } from './touched-records.ts'
 
 export interface KindReport {
   /** Records looked at: the queued ones and the closed scope around them. */
@@ -204,33 +205,6 @@ async function resolveTaken(deps: Deps, trx: Transaction<DB>, options: Resolutio
 
 async function noteTouched(trx: Transaction<DB>, touched: readonly number[]): Promise<void> {
   if (touched.length > 0) await sql`insert into resolve_touched select unnest(${[...touched]}::bigint[]) on conflict do nothing`.execute(trx)
-}
-
-/**
- * The records of a batch whose edges may change with this pass (resolve_touched): every member of an
- * entity that is new, gained or lost a record, or has a queued record (whose name or side may have
- * changed the entity's), and every record left without an entity. The members of an entity that came
- * out as it was keep their edges: a 1% change at a million records re-resolves most records without
- * moving them.
- */
-function touchedRecords(batchIds: readonly number[], entityOf: ReadonlyMap<number, string>, entities: readonly EntityToWrite[], seeds: ReadonlySet<number>): number[] {
-  const before = new Map<string, number>()
-  for (const id of batchIds) {
-    const entity = entityOf.get(id)
-    if (entity !== undefined) before.set(entity, (before.get(entity) ?? 0) + 1)
-  }
-  const touched: number[] = []
-  const placed = new Set<number>()
-  for (const entity of entities) {
-    const same = !entity.created && before.get(entity.id) === entity.members.length
-      && entity.members.every((member) => entityOf.get(member.recordId) === entity.id && !seeds.has(member.recordId))
-    for (const member of entity.members) {
-      placed.add(member.recordId)
-      if (!same) touched.push(member.recordId)
-    }
-  }
-  for (const id of batchIds) if (!placed.has(id) && entityOf.has(id)) touched.push(id)
-  return touched
 }
 
 /**
