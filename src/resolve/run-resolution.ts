@@ -134,13 +134,14 @@ export async function runResolution(deps: Deps, options: ResolutionOptions = {})
     try {
       const staging = reader ? stageResolvables(reader) : undefined
       staging?.catch(() => undefined) // awaited before people are read
-      return await resolveTaken(deps, trx, { ...options, rekey, large, queued, identityUnchanged, started }, {
+      const report = await resolveTaken(deps, trx, { ...options, rekey, large, queued, identityUnchanged, started }, {
         // Organisations are few: read from the store on the pass's connection, the reader being busy staging.
         of: (kind) => (kind === 'person' && reader && staging ? { reader, from: 'staged', ready: staging } : { reader: reader ? trx : concurrent ? deps.db : trx, from: 'store' }),
         release: async () => {
           await reader?.commit().execute()
         },
       })
+      return { ...report, stagedReads: staged }
     } catch (error) {
       await reader?.rollback().execute().catch(() => undefined)
       throw error
@@ -167,7 +168,7 @@ interface BatchReader {
 }
 
 /** The pass once its queue is taken: keys, organisations, people, the graph. */
-async function resolveTaken(deps: Deps, trx: Transaction<DB>, options: ResolutionOptions & TakenQueue, readers: { of: (kind: ResolvedKind) => BatchReader; release: () => Promise<void> }): Promise<ResolutionReport> {
+async function resolveTaken(deps: Deps, trx: Transaction<DB>, options: ResolutionOptions & TakenQueue, readers: { of: (kind: ResolvedKind) => BatchReader; release: () => Promise<void> }): Promise<Omit<ResolutionReport, 'stagedReads'>> {
   const { rekey, large, queued, identityUnchanged, started } = options
   if (rekey) {
     await sql`insert into resolve_queue select distinct source_record_id, true from canonical_records
@@ -200,7 +201,7 @@ async function resolveTaken(deps: Deps, trx: Transaction<DB>, options: Resolutio
   await mergeNamePendingList(trx)
   // The lookup reads these next; autovacuum may take minutes to give them statistics.
   if (large) await sql`analyze edges, activities, activity_participants`.execute(trx)
-  return { queued, identityUnchanged, stagedReads: readers.of('person').from === 'staged', keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
+  return { queued, identityUnchanged, keysMs, organization, person, graph, durationMs: deps.clock.now().getTime() - started.getTime() }
 }
 
 async function noteTouched(trx: Transaction<DB>, touched: readonly number[]): Promise<void> {
